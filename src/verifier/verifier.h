@@ -1,0 +1,242 @@
+/* The verifier's interface to the layers above it (kernel, ndis, host).
+ *
+ * Three things live here:
+ *   - the callback context: which miniport callback the current thread is running, for which
+ *     owner (driver or adapter), at which emulated IRQL; kept per thread;
+ *   - the resource ledger: every handle and allocation a driver obtains, with its kind, owner,
+ *     state, the callback it was acquired in and its call site (a return address into the
+ *     driver, symbolized to file:line only when a finding is reported);
+ *   - findings: a rule id from the rule table, the callback, a message and the driver's site.
+ *
+ * "Report, then reclaim": callers report a finding first and only then clean up after the
+ * driver so that the run can go on. */
+#ifndef NDISHOST_VERIFIER_H
+#define NDISHOST_VERIFIER_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* ---- callbacks ------------------------------------------------------------------------------ */
+
+/* Which driver code is on the stack. Names are the documented role names (vf_callback_name). */
+typedef enum vf_callback {
+    VF_CB_NONE = 0,        /* host code, or a thread the driver does not own */
+    VF_CB_DRIVER_ENTRY,
+    VF_CB_SET_OPTIONS,
+    VF_CB_DRIVER_UNLOAD,
+    VF_CB_INITIALIZE,
+    VF_CB_HALT,
+    VF_CB_PAUSE,
+    VF_CB_RESTART,
+    VF_CB_SHUTDOWN,
+    VF_CB_DEVICE_PNP_EVENT,
+    VF_CB_OID_REQUEST,
+    VF_CB_CANCEL_OID,
+    VF_CB_DIRECT_OID_REQUEST,
+    VF_CB_SEND,
+    VF_CB_RETURN,
+    VF_CB_CANCEL_SEND,
+    VF_CB_CHECK_FOR_HANG,
+    VF_CB_RESET,
+    VF_CB_TIMER,          /* NDIS_TIMER_FUNCTION */
+    VF_CB_DPC,            /* KDPC deferred routine */
+    VF_CB_WORK_ITEM,      /* NDIS_IO_WORKITEM_FUNCTION */
+    VF_CB_ISR,            /* MiniportInterrupt */
+    VF_CB_INTERRUPT_DPC,  /* MiniportInterruptDPC */
+    VF_CB_SYNC_INTERRUPT, /* MiniportSynchronizeInterrupt */
+    VF_CB_SHARED_MEM_COMPLETE,
+    VF_CB_LOOKASIDE,      /* custom lookaside allocate/free routines */
+    VF_CB_COUNT
+} vf_callback;
+
+const char *vf_callback_name(vf_callback cb);
+
+/* ---- owners --------------------------------------------------------------------------------- */
+
+/* A ledger: one per driver (DriverEntry .. unload) and one per adapter instance
+ * (MiniportInitializeEx .. MiniportHaltEx). Items the driver obtains are charged to an owner. */
+typedef struct vf_owner vf_owner;
+
+typedef enum vf_owner_kind { VF_OWNER_DRIVER, VF_OWNER_ADAPTER } vf_owner_kind;
+
+/* `parent` is the driver's owner for an adapter, NULL for a driver. `name` is copied
+ * ("driver vnic", "adapter 0"). */
+vf_owner *vf_owner_create(vf_owner_kind kind, vf_owner *parent, const char *name);
+void vf_owner_destroy(vf_owner *o);
+const char *vf_owner_name(const vf_owner *o);
+vf_owner *vf_owner_parent(const vf_owner *o);
+/* An owner whose lifetime ended (adapter halted, driver unloaded): any later use of it is a
+ * finding the caller reports (LC-03, TM-05, ...). */
+void vf_owner_set_dead(vf_owner *o, bool dead);
+bool vf_owner_is_dead(const vf_owner *o);
+/* Opaque pointer for the layer above (the NDIS adapter or driver block). */
+void vf_owner_set_user(vf_owner *o, void *user);
+void *vf_owner_user(const vf_owner *o);
+
+/* ---- per-thread context --------------------------------------------------------------------- */
+
+typedef struct vf_frame {
+    vf_callback cb;
+    vf_owner *owner;
+    uint8_t irql; /* IRQL the host entered the callback at */
+    struct vf_frame *prev;
+} vf_frame;
+
+/* Push/pop around every call from the host into driver code. Frames live on the caller's stack. */
+void vf_enter(vf_frame *f, vf_callback cb, vf_owner *owner);
+void vf_leave(vf_frame *f);
+vf_callback vf_current_callback(void);
+/* The owner of the innermost frame, or NULL on a host thread outside any callback. */
+vf_owner *vf_current_owner(void);
+
+/* Emulated IRQL of the current thread (PASSIVE_LEVEL 0 .. HIGH_LEVEL 15). */
+uint8_t vf_irql(void);
+void vf_set_irql(uint8_t irql);
+
+/* ---- ledger --------------------------------------------------------------------------------- */
+
+typedef enum vf_res_kind {
+    VF_RES_POOL = 0,       /* NdisAllocateMemoryWithTagPriority, ExAllocatePool2, ...       HA-05 */
+    VF_RES_TIMER,          /* NdisAllocateTimerObject                                       HA-04 */
+    VF_RES_NBL_POOL,       /* NdisAllocateNetBufferListPool                                 HA-07 */
+    VF_RES_NB_POOL,        /* NdisAllocateNetBufferPool                                     HA-07 */
+    VF_RES_NBL,            /* an NBL allocated from a pool (charged to the pool's owner)    HA-07 */
+    VF_RES_NB,             /* a stand-alone NET_BUFFER                                       HA-07 */
+    VF_RES_WORK_ITEM,      /* NdisAllocateIoWorkItem                                        HA-10 */
+    VF_RES_CONFIG,         /* NdisOpenConfigurationEx                                       HA-10 */
+    VF_RES_MDL,            /* NdisAllocateMdl, IoAllocateMdl                                HA-10 */
+    VF_RES_RW_LOCK,        /* NdisAllocateRWLock                                            HA-10 */
+    VF_RES_SPIN_LOCK,      /* NdisAllocateSpinLock (a W-level pairing)                      HA-10 */
+    VF_RES_LOOKASIDE,      /* Ndis/ExInitialize*LookasideList                               HA-10 */
+    VF_RES_GENERIC_OBJECT, /* NdisAllocateGenericObject                                     HA-10 */
+    VF_RES_STRING,         /* Rtl*String allocations freed with Rtl Free*String             HA-10 */
+    VF_RES_INTERRUPT,      /* NdisMRegisterInterruptEx                                      HA-03 */
+    VF_RES_SHARED_MEMORY,  /* NdisMAllocateSharedMemory(AsyncEx)                            HA-06 */
+    VF_RES_IO_PORT,        /* NdisMRegisterIoPortRange                                      HA-09 */
+    VF_RES_IO_SPACE,       /* NdisMMapIoSpace                                               HA-09 */
+    VF_RES_DMA,            /* NdisMRegisterScatterGatherDma / DmaChannel                    HA-09 */
+    VF_RES_PORT,           /* NdisMAllocatePort                                             HA-08 */
+    VF_RES_RX_INDICATED,   /* a receive NBL indicated and not yet returned                  HA-11 */
+    VF_RES_COUNT
+} vf_res_kind;
+
+const char *vf_res_kind_name(vf_res_kind k);
+/* The HA- rule that a leftover item of this kind breaks at halt return. */
+const char *vf_res_kind_halt_rule(vf_res_kind k);
+
+/* One ledger entry. Embedded in the host's own object where there is one (a timer object, a
+ * pool), so that recording and releasing are O(1); allocated by vf_ledger_add otherwise. */
+typedef struct vf_res {
+    vf_res_kind kind;
+    const void *key;     /* what the driver holds: the pointer or handle it was given */
+    size_t size;         /* bytes for memory, count for ranges, 0 otherwise */
+    uint32_t tag;        /* pool tag where there is one */
+    vf_owner *owner;
+    vf_callback acquired_in;
+    void *site;          /* return address in the driver of the acquiring call */
+    uint64_t seq;        /* global acquisition order */
+    void (*reclaim)(struct vf_res *r); /* host-side release after a leak was reported */
+    /* ledger links, owned by the ledger */
+    struct vf_res *owner_prev, *owner_next;
+    struct vf_res *hash_next;
+    bool embedded;
+} vf_res;
+
+/* Records `r` (embedded in a host object; fields kind/key/size/tag/reclaim filled by the
+ * caller) under `owner`, stamping callback, site and sequence. */
+void vf_ledger_insert(vf_res *r, vf_owner *owner, void *site);
+/* Allocates and records a stand-alone entry. */
+vf_res *vf_ledger_add(vf_res_kind kind, const void *key, size_t size, vf_owner *owner, void *site);
+/* Finds the live entry for (kind, key), or NULL: a NULL answer on a free is a foreign pointer
+ * or a double free, which the caller reports. */
+vf_res *vf_ledger_find(vf_res_kind kind, const void *key);
+/* Removes the entry; frees it when vf_ledger_add allocated it. */
+void vf_ledger_remove(vf_res *r);
+/* Number of live entries of `kind` (VF_RES_COUNT: all kinds) charged to owner. */
+size_t vf_ledger_count(const vf_owner *owner, vf_res_kind kind);
+
+/* Callback for vf_ledger_snapshot: called under no lock with a copy of each entry. */
+typedef void (*vf_res_visit)(const vf_res *copy, void *arg);
+/* Visits owner's live entries in acquisition order. */
+void vf_ledger_visit(const vf_owner *owner, vf_res_visit fn, void *arg);
+
+/* At halt return, failed initialize, driver unload: reports every live entry of owner as a
+ * finding with its own rule (vf_res_kind_halt_rule, or `rule_override` when not NULL, e.g.
+ * IN-04 or UL-02), naming `when` ("MiniportHaltEx returned") in the message, then reclaims each
+ * entry in reverse order through its reclaim hook. Returns the number reported. */
+size_t vf_ledger_report_leftovers(vf_owner *owner, const char *rule_override, const char *when);
+
+/* ---- findings ------------------------------------------------------------------------------- */
+
+typedef enum vf_severity { VF_SEV_ERROR, VF_SEV_WARNING } vf_severity;
+
+typedef struct vf_site {
+    const char *file;     /* source file of the driver, NULL when unknown */
+    int line;             /* 0 when unknown */
+    const char *function; /* NULL when unknown */
+    const char *module;   /* path of the shared object */
+    uintptr_t offset;     /* module-relative address */
+} vf_site;
+
+typedef struct vf_finding {
+    const char *rule;        /* "HA-04" */
+    vf_severity severity;    /* from the rule table */
+    const char *callback;    /* callback the violation happened in, e.g. "MiniportHaltEx" */
+    const char *owner;       /* "adapter 0", "driver" */
+    char *message;
+    vf_site site;            /* where the driver did it (or acquired the leaked item) */
+    vf_site acquired;        /* for leaks: where the item was acquired (same as site) */
+    uint64_t seq;
+} vf_finding;
+
+/* Reports a violation of `rule` (an id from the rule table; unknown ids abort in debug builds).
+ * `site` is a return address into the driver or NULL; `cb` the callback to name (VF_CB_NONE:
+ * the current one). Thread-safe. */
+void vf_report(const char *rule, vf_owner *owner, vf_callback cb, void *site, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+void vf_vreport(const char *rule, vf_owner *owner, vf_callback cb, void *site, const char *fmt, va_list ap);
+
+/* Findings so far, in report order. The array is stable until vf_findings_clear. */
+size_t vf_findings_count(void);
+const vf_finding *vf_findings_get(size_t i);
+void vf_findings_clear(void);
+/* Called for each new finding (the CLI prints it as it happens). NULL to remove. */
+void vf_set_finding_hook(void (*hook)(const vf_finding *f, void *arg), void *arg);
+
+/* Checks the emulated IRQL against an API's documented maximum; reports IQ-01 and returns false
+ * when it is higher. `api` is the Windows function name. */
+bool vf_check_irql_max(uint8_t max_irql, const char *api, void *site);
+/* Same for APIs that require an exact IRQL (e.g. PASSIVE only): reports IQ-01 when different. */
+bool vf_check_irql_eq(uint8_t irql, const char *api, void *site);
+
+/* ---- fault injection (issue: sweep) --------------------------------------------------------- */
+
+/* Every fallible API asks this before doing its work; true means "fail this call". Never asked
+ * by free, cancel or deregister APIs. */
+bool vf_should_fail(const char *api, void *site);
+
+/* ---- symbolization -------------------------------------------------------------------------- */
+
+/* Resolves a code address to module, file, line and function (libdw). Strings live until exit. */
+void vf_symbolize(const void *pc, vf_site *out);
+
+/* ---- rule table ----------------------------------------------------------------------------- */
+
+typedef struct vf_rule {
+    const char *id;       /* stable id: "HA-04" */
+    vf_severity severity;
+    const char *title;    /* one line */
+    const char *doc;      /* documentation reference, e.g. "ddi/ndis/nf-ndis-ndiscanceltimerobject" */
+    bool checked;         /* whether this host checks it today */
+} vf_rule;
+
+size_t vf_rule_count(void);
+const vf_rule *vf_rule_at(size_t i);
+const vf_rule *vf_rule_find(const char *id);
+
+/* Convenience: the driver's return address at an API entry point. */
+#define VF_SITE() __builtin_return_address(0)
+
+#endif
