@@ -11,6 +11,7 @@
 
 #include "ndis/types.h"
 #include "ndis/objectheader.h"
+#include "ndis/configuration.h"
 #include "ndis/kernel_services.h"
 #include "ndis/nbl.h"
 #include "ndis/nblapi.h"

@@ -16,6 +16,7 @@
 
 #include "../kernel/exec/exec.h"
 #include "../verifier/verifier.h"
+#include "pending_op.h"
 
 #define NDIS_DRIVER_MAGIC 0x4e445256u  /* 'NDRV' */
 #define NDIS_ADAPTER_MAGIC 0x4e414450u /* 'NADP' */
@@ -66,6 +67,7 @@ struct ndis_driver {
     bool in_driver_entry;
     unsigned adapters_live;        /* adapters not halted (UL-02 host self-check) */
     unsigned next_adapter_index;
+    char last_error[256];          /* why registration failed, for the one-line load error */
 };
 
 struct ndis_adapter {
@@ -79,13 +81,14 @@ struct ndis_adapter {
     /* State machine (src/ndis/adapter.c). `state_word` mirrors `state` for waiters. */
     ndis_adapter_state state;
     uint32_t state_word;
-    bool pause_pending;            /* MiniportPause returned PENDING, NdisMPauseComplete not yet called */
-    bool restart_pending;
-    NDIS_STATUS restart_status;    /* status given to NdisMRestartComplete */
-    uint32_t completion_word;      /* bumped on every pause/restart/OID completion; waited on */
+    pending_op pause_op;           /* MiniportPause / NdisMPauseComplete */
+    pending_op restart_op;         /* MiniportRestart / NdisMRestartComplete */
+    pending_op reset_op;           /* MiniportResetEx / NdisMResetComplete */
+    bool in_initialize;            /* inside MiniportInitializeEx: the handle is valid while Halted */
     bool halt_started;             /* MiniportHaltEx called: CLOSING for new ports etc. */
     bool shutdown;                 /* MiniportShutdownEx called: no callback may follow (LC-04) */
     bool removed;                  /* NdisMRemoveMiniport called */
+    bool surprise_removed;         /* MiniportDevicePnPEventNotify(SurpriseRemoved) delivered */
 
     /* Attributes (src/ndis/attributes.c), deep copies. */
     bool reg_attrs_set;
@@ -95,9 +98,9 @@ struct ndis_adapter {
     void *gen_attrs_blobs;         /* owned copies of the buffers the general attributes point to */
 
     /* OIDs (src/ndis/oid.c). */
-    PNDIS_OID_REQUEST oid_pending; /* at most one request outstanding from the host */
-    NDIS_STATUS oid_status;
-    bool oid_completed;
+    pending_op oid_op;
+    PNDIS_OID_REQUEST oid_request; /* the request outstanding from the host (one at a time) */
+    ULONG oid_next_id;
 
     /* Configuration (src/ndis/config.c): this adapter's registry. */
     ndis_config_store *config;
@@ -107,8 +110,13 @@ struct ndis_adapter {
     ndis_dp_state *dp;
     ndis_protocol_ops proto;
 
+    unsigned error_log_entries;    /* NdisWriteErrorLogEntry calls (IN-05, IN-08 advice) */
+
     exec_mutex lock;               /* protects the fields above against driver threads */
 };
+
+/* Lifecycle log lines for -v (NULL: silent). Set by the host. */
+extern void (*ndis_log_hook)(const ndis_adapter *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Validated handle lookups. On a NULL, foreign or dead handle they report a finding (rule given
  * by the caller's context: LC-03 for a halted adapter, ...) naming `api`, and return NULL. */

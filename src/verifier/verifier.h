@@ -94,6 +94,9 @@ vf_owner *vf_current_owner(void);
 /* Emulated IRQL of the current thread (PASSIVE_LEVEL 0 .. HIGH_LEVEL 15). */
 uint8_t vf_irql(void);
 void vf_set_irql(uint8_t irql);
+/* "PASSIVE_LEVEL", "APC_LEVEL", "DISPATCH_LEVEL", "HIGH_LEVEL", else "IRQL n" (device levels).
+ * The returned string is static or thread-local; use it before the next call on this thread. */
+const char *vf_irql_name(uint8_t irql);
 
 /* ---- ledger --------------------------------------------------------------------------------- */
 
@@ -142,6 +145,7 @@ typedef struct vf_res {
     struct vf_res *owner_prev, *owner_next;
     struct vf_res *hash_next;
     bool embedded;
+    bool live; /* recorded and not yet removed; vf_ledger_remove on a non-live entry does nothing */
 } vf_res;
 
 /* Records `r` (embedded in a host object; fields kind/key/size/tag/reclaim filled by the
@@ -152,7 +156,9 @@ vf_res *vf_ledger_add(vf_res_kind kind, const void *key, size_t size, vf_owner *
 /* Finds the live entry for (kind, key), or NULL: a NULL answer on a free is a foreign pointer
  * or a double free, which the caller reports. */
 vf_res *vf_ledger_find(vf_res_kind kind, const void *key);
-/* Removes the entry; frees it when vf_ledger_add allocated it. */
+/* Removes the entry; frees it when vf_ledger_add allocated it. Removing an entry that is no longer
+ * live (already removed, e.g. by vf_ledger_report_leftovers before its reclaim hook ran) is a
+ * no-op, so reclaim hooks may call the host's ordinary free path. */
 void vf_ledger_remove(vf_res *r);
 /* Number of live entries of `kind` (VF_RES_COUNT: all kinds) charged to owner. */
 size_t vf_ledger_count(const vf_owner *owner, vf_res_kind kind);
@@ -165,7 +171,13 @@ void vf_ledger_visit(const vf_owner *owner, vf_res_visit fn, void *arg);
 /* At halt return, failed initialize, driver unload: reports every live entry of owner as a
  * finding with its own rule (vf_res_kind_halt_rule, or `rule_override` when not NULL, e.g.
  * IN-04 or UL-02), naming `when` ("MiniportHaltEx returned") in the message, then reclaims each
- * entry in reverse order through its reclaim hook. Returns the number reported. */
+ * entry in reverse order through its reclaim hook. Returns the number reported.
+ * The finding's callback is the one the item was acquired in and its site the acquiring call.
+ * Spin-lock leftovers are reported with severity warning whatever the rule (NdisFreeSpinLock is a
+ * "should" pairing); everything else takes the rule's severity.
+ * Reclaim: each entry is first removed from the ledger (so it is no longer live), then its hook is
+ * called with the entry still readable; an entry from vf_ledger_add is freed after its hook returns.
+ * A hook may free the host object an embedded entry lives in. */
 size_t vf_ledger_report_leftovers(vf_owner *owner, const char *rule_override, const char *when);
 
 /* ---- findings ------------------------------------------------------------------------------- */
@@ -189,14 +201,32 @@ typedef struct vf_finding {
     vf_site site;            /* where the driver did it (or acquired the leaked item) */
     vf_site acquired;        /* for leaks: where the item was acquired (same as site) */
     uint64_t seq;
+    /* Additions (verifier helper): */
+    const char *title;       /* the rule's title from the rule table ("unknown rule" otherwise) */
+    uint64_t count;          /* times this identical finding was reported (>= 1), see vf_report */
+    void *pc;                /* the raw site address given to vf_report (NULL when none) */
+    bool leak;               /* reported by vf_ledger_report_leftovers */
 } vf_finding;
 
-/* Reports a violation of `rule` (an id from the rule table; unknown ids abort in debug builds).
+/* Reports a violation of `rule` (an id from the rule table; unknown ids abort in debug builds and
+ * are recorded as given, with severity error, in release builds).
  * `site` is a return address into the driver or NULL; `cb` the callback to name (VF_CB_NONE:
- * the current one). Thread-safe. */
+ * the current one; "host" when the thread is in no callback). `owner` NULL: the current owner.
+ * The site is symbolized at report time (the driver may be unloaded before the report is written).
+ * De-duplication: a report identical to an earlier one of this run in rule, severity, callback,
+ * owner name, site and message only increments that finding's `count`; the hook is not called
+ * again. Thread-safe. */
 void vf_report(const char *rule, vf_owner *owner, vf_callback cb, void *site, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
 void vf_vreport(const char *rule, vf_owner *owner, vf_callback cb, void *site, const char *fmt, va_list ap);
+/* Same with an explicit severity instead of the rule's: for rules whose catalog entry mixes
+ * "must" and "should" parts (HA-10 is E except for NdisFreeSpinLock, which is W). */
+void vf_report_sev(const char *rule, vf_severity sev, vf_owner *owner, vf_callback cb, void *site, const char *fmt,
+                   ...) __attribute__((format(printf, 6, 7)));
+void vf_vreport_sev(const char *rule, vf_severity sev, vf_owner *owner, vf_callback cb, void *site, const char *fmt,
+                    va_list ap);
+/* "error" / "warning". */
+const char *vf_severity_name(vf_severity sev);
 
 /* Findings so far, in report order. The array is stable until vf_findings_clear. */
 size_t vf_findings_count(void);
@@ -214,13 +244,54 @@ bool vf_check_irql_eq(uint8_t irql, const char *api, void *site);
 /* ---- fault injection (issue: sweep) --------------------------------------------------------- */
 
 /* Every fallible API asks this before doing its work; true means "fail this call". Never asked
- * by free, cancel or deregister APIs. */
+ * by free, cancel or deregister APIs. `api` must be a string literal (it is kept, not copied).
+ * Only calls with a driver site (site != NULL) made while armed are counted and can fail. */
 bool vf_should_fail(const char *api, void *site);
+
+typedef enum vf_fault_mode {
+    VF_FAULT_OFF = 0,
+    VF_FAULT_TRANSIENT,   /* only the k-th counted call fails (k >= 1) */
+    VF_FAULT_PERSISTENT,  /* the k-th counted call and every later one fail (k >= 1) */
+    VF_FAULT_UNIQUE_SITE, /* the first call from each site never failed before fails; k is how many
+                           * new sites may fail in this arming (0: no limit, 1: one per run). Sites
+                           * are remembered across arm/disarm until vf_fault_forget_sites, and are
+                           * identified by module file name + module-relative offset so they match
+                           * across driver reloads and child processes. */
+} vf_fault_mode;
+
+/* Arms fault injection and resets the call counter and the failure record. */
+void vf_fault_arm(vf_fault_mode mode, uint64_t k);
+/* Stops counting and failing; the counters and the failure record stay readable. */
+void vf_fault_disarm(void);
+
+typedef struct vf_fault_status {
+    vf_fault_mode mode;   /* as armed (VF_FAULT_OFF after disarm keeps the rest) */
+    uint64_t k;
+    uint64_t calls;       /* counted calls since vf_fault_arm */
+    uint64_t failures;    /* calls failed since vf_fault_arm */
+    bool reached;         /* transient/persistent: the k-th call happened; unique-site: a call failed */
+    const char *api;      /* first failed call: api name, NULL when none */
+    void *site;           /*   its raw return address */
+    const char *module;   /*   its module file name (interned), NULL when unknown */
+    uintptr_t offset;     /*   its module-relative offset */
+} vf_fault_status;
+
+void vf_fault_status_get(vf_fault_status *out);
+/* Unique-site bookkeeping: forget every failed site, or add one as already failed (a sweep driver
+ * running each case in a child process feeds back the site the child failed). `module` is a file
+ * name or path; only its last component is compared. */
+void vf_fault_forget_sites(void);
+void vf_fault_exclude_site(const char *module, uintptr_t offset);
 
 /* ---- symbolization -------------------------------------------------------------------------- */
 
-/* Resolves a code address to module, file, line and function (libdw). Strings live until exit. */
+/* Resolves a code address to module, file, line and function (libdw). Strings live until exit.
+ * Fields it cannot find are NULL / 0. Results are cached per address; a module loaded after the
+ * first call (a dlopen'ed driver) is found by re-reading the process's mappings. Thread-safe. */
 void vf_symbolize(const void *pc, vf_site *out);
+/* For a return address (VF_SITE()): resolves pc - 1, the call instruction, so that file:line is the
+ * line of the call; `offset` is still that of the return address. NULL gives an empty site. */
+void vf_symbolize_return(const void *ret, vf_site *out);
 
 /* ---- rule table ----------------------------------------------------------------------------- */
 
@@ -228,13 +299,19 @@ typedef struct vf_rule {
     const char *id;       /* stable id: "HA-04" */
     vf_severity severity;
     const char *title;    /* one line */
-    const char *doc;      /* documentation reference, e.g. "ddi/ndis/nf-ndis-ndiscanceltimerobject" */
-    bool checked;         /* whether this host checks it today */
+    const char *doc;      /* public documentation URL (learn.microsoft.com) of the rule's first source,
+                           * e.g. "https://learn.microsoft.com/windows-hardware/drivers/ddi/ndis/
+                           * nf-ndis-ndiscanceltimerobject"; NULL for host-level ids */
+    bool checked;         /* whether this host checks it today (maintained in rules.c) */
 } vf_rule;
 
 size_t vf_rule_count(void);
 const vf_rule *vf_rule_at(size_t i);
 const vf_rule *vf_rule_find(const char *id);
+
+/* Host-level rule id (not an NDIS rule): the host itself failed to carry out a step (an internal
+ * error, a crashed or hung child run), reported so that a run never ends silently. */
+#define VF_RULE_HOST_ERROR "HOST-01"
 
 /* Convenience: the driver's return address at an API entry point. */
 #define VF_SITE() __builtin_return_address(0)

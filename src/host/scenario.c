@@ -1,0 +1,421 @@
+/* The scenario engine behind `ndishost run`: the PnP sequence NDIS performs for each adapter,
+ * cycle after cycle, with a bound protocol (the protocol edge) on top of every adapter.
+ *
+ *   DriverEntry
+ *   cycle k: MiniportInitializeEx (all adapters) -> MiniportRestart -> protocol OIDs -> traffic
+ *            -> MiniportPause (the protocol gives back what it holds) -> MiniportHaltEx(action)
+ *   MiniportDriverUnload
+ *
+ * A halt action of NdisHaltDeviceInitializationFailed halts straight after initialize (LC-15);
+ * NdisHaltDeviceSurpriseRemoved is preceded by MiniportDevicePnPEventNotify(SurpriseRemoved). */
+#include <ndishost/ndishost.h>
+
+#include <cjson/cJSON.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "host/protocol_edge.h"
+#include "host/report.h"
+#include "ndis/config.h"
+#include "ndis/datapath.h"
+#include "ndis/ndis_host.h"
+
+#define NDISHOST_VERSION_STRING "0.1.0"
+
+const char *ndishost_version(void)
+{
+    return NDISHOST_VERSION_STRING;
+}
+
+void ndishost_run_options_init(ndishost_run_options *o)
+{
+    memset(o, 0, sizeof *o);
+    o->adapters = 2;
+    o->cycles = 1;
+    o->halt_action = NdisHaltDeviceDisabled;
+    o->return_policy = "immediate";
+    o->packets = 64;
+    o->frame_len = 128;
+}
+
+static const struct {
+    const char *name;
+    const char *ndis_name;
+    int value;
+} g_halt_actions[] = {
+    {"disabled", "NdisHaltDeviceDisabled", NdisHaltDeviceDisabled},
+    {"deinitialized", "NdisHaltDeviceInstanceDeInitialized", NdisHaltDeviceInstanceDeInitialized},
+    {"powered-down", "NdisHaltDevicePoweredDown", NdisHaltDevicePoweredDown},
+    {"surprise-removed", "NdisHaltDeviceSurpriseRemoved", NdisHaltDeviceSurpriseRemoved},
+    {"failed", "NdisHaltDeviceFailed", NdisHaltDeviceFailed},
+    {"initialization-failed", "NdisHaltDeviceInitializationFailed", NdisHaltDeviceInitializationFailed},
+    {"stopped", "NdisHaltDeviceStopped", NdisHaltDeviceStopped},
+};
+
+int ndishost_parse_halt_action(const char *name)
+{
+    for (size_t i = 0; i < sizeof g_halt_actions / sizeof g_halt_actions[0]; i++)
+        if (!strcasecmp(name, g_halt_actions[i].name) || !strcasecmp(name, g_halt_actions[i].ndis_name))
+            return g_halt_actions[i].value;
+    return -1;
+}
+
+const char *ndishost_halt_action_name(int action)
+{
+    for (size_t i = 0; i < sizeof g_halt_actions / sizeof g_halt_actions[0]; i++)
+        if (g_halt_actions[i].value == action)
+            return g_halt_actions[i].ndis_name;
+    return "?";
+}
+
+typedef struct run_ctx {
+    const ndishost_run_options *o;
+    FILE *out;
+    bool show_steps; /* lifecycle lines for this cycle */
+    unsigned cycle;
+    ndis_driver *driver;
+    ndis_adapter **adapters;
+    ndis_config_store **configs;
+    protocol_edge **edges;
+    bool *up;      /* initialize succeeded this cycle */
+    bool *running; /* restart succeeded this cycle */
+} run_ctx;
+
+static void step(run_ctx *c, const ndis_adapter *a, const char *what, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void step(run_ctx *c, const ndis_adapter *a, const char *what, const char *fmt, ...)
+{
+    if (!c->show_steps)
+        return;
+    char detail[256] = "";
+    if (fmt)
+    {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(detail, sizeof detail, fmt, ap);
+        va_end(ap);
+    }
+    if (a)
+        fprintf(c->out, "    %-10s %-28s %s\n", a->name, what, detail);
+    else
+        fprintf(c->out, "  %-41s %s\n", what, detail);
+    fflush(c->out);
+}
+
+static const char *status_name(NDIS_STATUS st)
+{
+    static __thread char buf[16];
+    switch (st)
+    {
+    case NDIS_STATUS_SUCCESS:
+        return "SUCCESS";
+    case NDIS_STATUS_PENDING:
+        return "PENDING";
+    case NDIS_STATUS_FAILURE:
+        return "FAILURE";
+    case NDIS_STATUS_RESOURCES:
+        return "RESOURCES";
+    case NDIS_STATUS_NOT_ACCEPTED:
+        return "NOT_ACCEPTED";
+    case NDIS_STATUS_NOT_SUPPORTED:
+        return "NOT_SUPPORTED";
+    case NDIS_STATUS_INVALID_OID:
+        return "INVALID_OID";
+    default:
+        snprintf(buf, sizeof buf, "0x%08X", (unsigned)st);
+        return buf;
+    }
+}
+
+static void print_finding(const vf_finding *f, void *arg)
+{
+    FILE *out = arg;
+    fputs("  FINDING ", out);
+    report_text_finding(out, f);
+    fflush(out);
+}
+
+static void log_line(const ndis_adapter *a, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stdout, "    %-10s ", a ? a->name : "");
+    vfprintf(stdout, fmt, ap);
+    fputc('\n', stdout);
+    va_end(ap);
+}
+
+/* What a bound protocol asks of a freshly restarted adapter. Failures of optional OIDs are
+ * the driver's business; only the protocol rules (OI-01, TX-02) are checked. */
+static void protocol_oids(run_ctx *c, ndis_adapter *a)
+{
+    ULONG filter = NDIS_PACKET_TYPE_DIRECTED | NDIS_PACKET_TYPE_MULTICAST | NDIS_PACKET_TYPE_BROADCAST;
+    ULONG bytes = 0, needed = 0;
+    NDIS_STATUS st = ndis_adapter_oid(a, NdisRequestSetInformation, OID_GEN_CURRENT_PACKET_FILTER, &filter,
+                                      sizeof filter, &bytes, &needed);
+    step(c, a, "OID_GEN_CURRENT_PACKET_FILTER", "%s", status_name(st));
+    ULONG lookahead = 1514;
+    st = ndis_adapter_oid(a, NdisRequestSetInformation, OID_GEN_CURRENT_LOOKAHEAD, &lookahead, sizeof lookahead,
+                          &bytes, &needed);
+    step(c, a, "OID_GEN_CURRENT_LOOKAHEAD", "%s", status_name(st));
+    UCHAR mac[6] = {0};
+    st = ndis_adapter_oid(a, NdisRequestQueryInformation, OID_802_3_CURRENT_ADDRESS, mac, sizeof mac, &bytes,
+                          &needed);
+    step(c, a, "OID_802_3_CURRENT_ADDRESS", "%s %02x:%02x:%02x:%02x:%02x:%02x", status_name(st), mac[0], mac[1],
+         mac[2], mac[3], mac[4], mac[5]);
+    ULONG64 xmit_ok = 0;
+    st = ndis_adapter_oid(a, NdisRequestQueryInformation, OID_GEN_XMIT_OK, &xmit_ok, sizeof xmit_ok, &bytes,
+                          &needed);
+    step(c, a, "OID_GEN_XMIT_OK", "%s", status_name(st));
+}
+
+static void on_pause_started(void *arg, ndis_adapter *a)
+{
+    protocol_edge_release((protocol_edge *)arg, a);
+}
+
+static void run_cycle(run_ctx *c)
+{
+    const ndishost_run_options *o = c->o;
+    unsigned n = o->adapters;
+    bool init_failed_halt = o->halt_action == NdisHaltDeviceInitializationFailed;
+
+    for (unsigned i = 0; i < n; i++)
+    {
+        NDIS_STATUS st = ndis_adapter_initialize(c->adapters[i]);
+        c->up[i] = st == NDIS_STATUS_SUCCESS;
+        c->running[i] = false;
+        step(c, c->adapters[i], "MiniportInitializeEx", "%s", status_name(st));
+    }
+    if (!init_failed_halt)
+    {
+        for (unsigned i = 0; i < n; i++)
+        {
+            if (!c->up[i])
+                continue;
+            NDIS_STATUS st = ndis_adapter_restart(c->adapters[i]);
+            c->running[i] = st == NDIS_STATUS_SUCCESS;
+            step(c, c->adapters[i], "MiniportRestart", "%s", status_name(st));
+        }
+        for (unsigned i = 0; i < n; i++)
+            if (c->running[i])
+                protocol_oids(c, c->adapters[i]);
+        if (o->packets)
+            for (unsigned i = 0; i < n; i++)
+            {
+                if (!c->running[i])
+                    continue;
+                /* On a hub every other adapter hears the frame; alone, an adapter is sent frames
+                 * addressed to itself. */
+                unsigned peer = n > 1 ? (i + 1) % n : i;
+                const UCHAR *dst = ndis_adapter_current_mac(c->adapters[peer]);
+                protocol_edge_send(c->edges[i], c->adapters[i], o->packets, o->frame_len, dst);
+            }
+        if (o->halt_action == NdisHaltDeviceSurpriseRemoved)
+            for (unsigned i = 0; i < n; i++)
+                if (c->up[i])
+                {
+                    ndis_adapter_pnp_event(c->adapters[i], NdisDevicePnPEventSurpriseRemoved);
+                    step(c, c->adapters[i], "MiniportDevicePnPEventNotify", "NdisDevicePnPEventSurpriseRemoved");
+                }
+        for (unsigned i = 0; i < n; i++)
+        {
+            if (!c->running[i])
+                continue;
+            ndis_adapter_pause(c->adapters[i], on_pause_started, c->edges[i]);
+            protocol_edge_stats s;
+            protocol_edge_get_stats(c->edges[i], &s);
+            step(c, c->adapters[i], "MiniportPause", "SUCCESS (sent %llu, completed %llu, received %llu, returned %llu)",
+                 (unsigned long long)s.sent, (unsigned long long)s.completed, (unsigned long long)s.indicated,
+                 (unsigned long long)s.returned);
+        }
+    }
+    for (unsigned i = 0; i < n; i++)
+    {
+        if (!c->up[i])
+            continue;
+        ndis_adapter_halt(c->adapters[i], (NDIS_HALT_ACTION)o->halt_action);
+        step(c, c->adapters[i], "MiniportHaltEx", "%s", ndishost_halt_action_name(o->halt_action));
+    }
+}
+
+int ndishost_run(const ndishost_run_options *o, ndishost_run_result *r)
+{
+    memset(r, 0, sizeof *r);
+    FILE *out = o->out ? o->out : stdout;
+    if (!o->driver_path)
+    {
+        snprintf(r->error, sizeof r->error, "no driver given");
+        return NDISHOST_EXIT_USAGE;
+    }
+    if (o->adapters < 1 || o->adapters > 1024)
+    {
+        snprintf(r->error, sizeof r->error, "--adapters must be 1..1024 (got %u)", o->adapters);
+        return NDISHOST_EXIT_USAGE;
+    }
+    if (o->frame_len < 60 || o->frame_len > 1514)
+    {
+        snprintf(r->error, sizeof r->error, "frame length must be 60..1514 bytes (got %u)", o->frame_len);
+        return NDISHOST_EXIT_USAGE;
+    }
+    protocol_edge_config pcfg;
+    char err[256];
+    if (protocol_edge_parse_policy(o->return_policy, &pcfg, err, sizeof err) != 0)
+    {
+        snprintf(r->error, sizeof r->error, "--return-policy: %s", err);
+        return NDISHOST_EXIT_USAGE;
+    }
+
+    run_ctx c = {.o = o, .out = out};
+    unsigned n = o->adapters;
+    c.adapters = calloc(n, sizeof *c.adapters);
+    c.configs = calloc(n, sizeof *c.configs);
+    c.edges = calloc(n, sizeof *c.edges);
+    c.up = calloc(n, sizeof *c.up);
+    c.running = calloc(n, sizeof *c.running);
+    if (!c.adapters || !c.configs || !c.edges || !c.up || !c.running)
+        abort();
+
+    int rc = NDISHOST_EXIT_USAGE;
+    /* Bad input is found before the driver runs at all. */
+    for (unsigned i = 0; i < n; i++)
+    {
+        c.configs[i] = ndis_config_store_new();
+        if (o->registry && ndis_config_store_load_file(c.configs[i], o->registry, i, err, sizeof err) != 0)
+        {
+            snprintf(r->error, sizeof r->error, "%s", err);
+            goto out_configs;
+        }
+    }
+
+    vf_findings_clear();
+    vf_set_finding_hook(print_finding, out);
+    if (o->verbose >= 2)
+        ndis_log_hook = log_line;
+    uint64_t t0 = exec_now_ns();
+
+    fprintf(out, "ndishost %s: %s, %u adapter%s, %u cycle%s, return policy %s, halt action %s\n",
+            NDISHOST_VERSION_STRING, o->driver_path, n, n == 1 ? "" : "s", o->cycles, o->cycles == 1 ? "" : "s",
+            o->return_policy, ndishost_halt_action_name(o->halt_action));
+    c.show_steps = true;
+    ndis_load_result lr = ndis_driver_load(o->driver_path, &c.driver, err, sizeof err);
+    if (lr != NDIS_LOAD_OK)
+    {
+        snprintf(r->error, sizeof r->error, "%s", err);
+        vf_set_finding_hook(NULL, NULL);
+        goto out_configs;
+    }
+    step(&c, NULL, "DriverEntry", "SUCCESS (%s)", c.driver->name);
+
+    for (unsigned i = 0; i < n; i++)
+    {
+        c.adapters[i] = ndis_adapter_create(c.driver, c.configs[i]);
+        c.edges[i] = protocol_edge_create(&pcfg);
+        protocol_edge_attach(c.edges[i], c.adapters[i]);
+    }
+
+    bool progress = o->progress && o->cycles > 1;
+    uint64_t last_progress = 0;
+    for (unsigned k = 0; k < o->cycles; k++)
+    {
+        c.cycle = k;
+        c.show_steps = o->verbose >= 1 || k == 0;
+        if (c.show_steps)
+            fprintf(out, "  cycle %u/%u\n", k + 1, o->cycles);
+        run_cycle(&c);
+        r->cycles_done++;
+        for (unsigned i = 0; i < n; i++)
+            if (!c.up[i])
+                r->init_failures++;
+        uint64_t now = exec_now_ns();
+        if (progress && (now - last_progress > 200000000ULL || k + 1 == o->cycles))
+        {
+            last_progress = now;
+            fprintf(stderr, "\r  cycle %u/%u  %zu finding(s)  %.1f s", k + 1, o->cycles, vf_findings_count(),
+                    (double)(now - t0) / 1e9);
+            if (k + 1 == o->cycles)
+                fputc('\n', stderr);
+            fflush(stderr);
+        }
+    }
+    c.show_steps = true;
+
+    for (unsigned i = 0; i < n; i++)
+    {
+        protocol_edge_stats s;
+        protocol_edge_get_stats(c.edges[i], &s);
+        r->frames_sent += s.sent;
+        r->frames_completed += s.completed;
+        r->frames_received += s.indicated;
+        r->frames_returned += s.returned;
+        protocol_edge_detach(c.edges[i], c.adapters[i]);
+        protocol_edge_destroy(c.edges[i]);
+        ndis_adapter_destroy(c.adapters[i]);
+    }
+    ndis_driver_unload(c.driver);
+    step(&c, NULL, "MiniportDriverUnload", "done");
+    r->duration_ns = exec_now_ns() - t0;
+    vf_set_finding_hook(NULL, NULL);
+    ndis_log_hook = NULL;
+
+    r->findings = vf_findings_count();
+    for (size_t i = 0; i < r->findings; i++)
+    {
+        if (vf_findings_get(i)->severity == VF_SEV_ERROR)
+            r->errors++;
+        else
+            r->warnings++;
+    }
+    double ms = (double)r->duration_ns / 1e6;
+    if (r->findings == 0)
+        fprintf(out, "verdict: clean: no findings (%u adapter%s x %u cycle%s, %llu frames sent, %llu received, %.1f ms)\n",
+                n, n == 1 ? "" : "s", r->cycles_done, r->cycles_done == 1 ? "" : "s",
+                (unsigned long long)r->frames_sent, (unsigned long long)r->frames_received, ms);
+    else
+        fprintf(out, "verdict: findings: %zu error%s, %zu warning%s (%u adapter%s x %u cycle%s, %.1f ms)\n", r->errors,
+                r->errors == 1 ? "" : "s", r->warnings, r->warnings == 1 ? "" : "s", n, n == 1 ? "" : "s",
+                r->cycles_done, r->cycles_done == 1 ? "" : "s", ms);
+    rc = r->findings ? NDISHOST_EXIT_FINDINGS : NDISHOST_EXIT_CLEAN;
+
+    if (o->json_path)
+    {
+        cJSON *extra = cJSON_CreateObject();
+        cJSON_AddNumberToObject(extra, "frames_sent", (double)r->frames_sent);
+        cJSON_AddNumberToObject(extra, "frames_completed", (double)r->frames_completed);
+        cJSON_AddNumberToObject(extra, "frames_received", (double)r->frames_received);
+        cJSON_AddNumberToObject(extra, "frames_returned", (double)r->frames_returned);
+        cJSON_AddNumberToObject(extra, "initialize_failures", r->init_failures);
+        cJSON_AddStringToObject(extra, "return_policy", o->return_policy);
+        cJSON_AddStringToObject(extra, "halt_action", ndishost_halt_action_name(o->halt_action));
+        report_run_info info = {
+            .driver = o->driver_path,
+            .command = "run",
+            .adapters = n,
+            .cycles = r->cycles_done,
+            .packets = r->frames_sent + r->frames_received,
+            .duration_ms = r->duration_ns / 1000000ULL,
+            .extra = extra,
+        };
+        if (report_json_write_all(o->json_path, &info) != 0)
+        {
+            snprintf(r->error, sizeof r->error, "cannot write JSON report '%s'", o->json_path);
+            rc = NDISHOST_EXIT_USAGE;
+        }
+        cJSON_Delete(extra);
+    }
+
+out_configs:
+    for (unsigned i = 0; i < n; i++)
+        if (c.configs[i])
+            ndis_config_store_free(c.configs[i]);
+    free(c.adapters);
+    free(c.configs);
+    free(c.edges);
+    free(c.up);
+    free(c.running);
+    return rc;
+}

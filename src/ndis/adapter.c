@@ -1,0 +1,348 @@
+/* The adapter state machine, driven exactly as NDIS drives it (ndis-contract.md section 2):
+ * Halted -> Initializing -> Paused -> Restarting -> Running -> Pausing -> Paused -> Halted,
+ * plus Shutdown, which is terminal. The host never breaks NDIS's own obligations: it halts only
+ * from Paused with nothing outstanding (LC-01, LC-02), starts no PnP operation while a pause or
+ * restart is in progress (LC-13), and calls nothing after Halt or Shutdown (LC-03, LC-04).
+ * Those are asserted as host self-checks; everything the driver does wrong is a finding. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "datapath.h"
+#include "handles.h"
+#include "ndis_host.h"
+#include "ndis_kernel_hooks.h"
+
+static ndis_timeouts g_timeouts = {
+    .pause_ns = 20LL * 1000000000LL,
+    .restart_ns = 20LL * 1000000000LL,
+    .oid_ns = 12LL * 1000000000LL, /* Driver Verifier's NdisTimedOidComplete */
+    .halt_ns = -1,
+};
+
+void ndis_set_timeouts(const ndis_timeouts *t)
+{
+    g_timeouts = *t;
+}
+
+const ndis_timeouts *ndis_get_timeouts(void)
+{
+    return &g_timeouts;
+}
+
+const char *ndis_adapter_state_name(ndis_adapter_state s)
+{
+    static const char *const names[] = {"Halted", "Initializing", "Paused", "Restarting",
+                                        "Running", "Pausing",      "Shutdown"};
+    return (unsigned)s < sizeof names / sizeof names[0] ? names[s] : "?";
+}
+
+ndis_adapter_state ndis_adapter_get_state(const ndis_adapter *a)
+{
+    return (ndis_adapter_state)__atomic_load_n(&a->state, __ATOMIC_ACQUIRE);
+}
+
+static void set_state(ndis_adapter *a, ndis_adapter_state s)
+{
+    __atomic_store_n(&a->state, s, __ATOMIC_RELEASE);
+}
+
+/* Host self-check: a violation is a bug in ndishost, not in the driver. */
+static void host_require(bool ok, const ndis_adapter *a, const char *what)
+{
+    if (!ok)
+    {
+        fprintf(stderr, "ndishost: internal error: %s (%s is %s)\n", what, a->name,
+                ndis_adapter_state_name(ndis_adapter_get_state(a)));
+        abort();
+    }
+}
+
+ndis_adapter *ndis_adapter_create(ndis_driver *d, ndis_config_store *config)
+{
+    ndis_adapter *a = calloc(1, sizeof *a);
+    if (!a)
+        abort();
+    a->magic = NDIS_ADAPTER_MAGIC;
+    a->driver = d;
+    a->index = d->next_adapter_index++;
+    snprintf(a->name, sizeof a->name, "adapter %u", a->index);
+    a->owner = vf_owner_create(VF_OWNER_ADAPTER, d->owner, a->name);
+    vf_owner_set_user(a->owner, a);
+    vf_owner_set_dead(a->owner, true); /* no instance until MiniportInitializeEx */
+    a->config = config;
+    set_state(a, NDIS_ADAPTER_HALTED);
+    if (ndis_dp_adapter_init(a) != 0)
+        abort();
+    ndis_handle_register(a);
+    return a;
+}
+
+void ndis_adapter_destroy(ndis_adapter *a)
+{
+    if (!a)
+        return;
+    ndis_adapter_state s = ndis_adapter_get_state(a);
+    host_require(s == NDIS_ADAPTER_HALTED || s == NDIS_ADAPTER_SHUTDOWN, a, "destroying a live adapter");
+    ndis_handle_unregister(a);
+    ndis_dp_adapter_fini(a);
+    free(a->oid_request);
+    free(a->gen_attrs_blobs);
+    vf_owner_destroy(a->owner);
+    a->magic = 0;
+    free(a);
+}
+
+const UCHAR *ndis_adapter_current_mac(const ndis_adapter *a)
+{
+    return a->gen_attrs.CurrentMacAddress;
+}
+
+/* Calls driver code for this adapter at `irql` inside a verifier frame. */
+#define CALL_DRIVER(a, cb, irql, expr)                                                                              \
+    do                                                                                                              \
+    {                                                                                                               \
+        vf_frame f_;                                                                                                \
+        uint8_t saved_irql_ = vf_irql();                                                                            \
+        vf_enter(&f_, (cb), (a)->owner);                                                                            \
+        vf_set_irql(irql);                                                                                          \
+        expr;                                                                                                       \
+        vf_set_irql(saved_irql_);                                                                                   \
+        vf_leave(&f_);                                                                                              \
+    } while (0)
+
+static void reset_instance(ndis_adapter *a)
+{
+    a->reg_attrs_set = false;
+    a->gen_attrs_set = false;
+    memset(&a->reg_attrs, 0, sizeof a->reg_attrs);
+    memset(&a->gen_attrs, 0, sizeof a->gen_attrs);
+    free(a->gen_attrs_blobs);
+    a->gen_attrs_blobs = NULL;
+    a->context = NULL;
+    a->halt_started = false;
+    a->shutdown = false;
+    a->removed = false;
+}
+
+/* The checks that follow the end of an adapter instance (halt return or failed initialize):
+ * report, then reclaim, so that the next cycle starts from an empty ledger. */
+static void end_instance(ndis_adapter *a, const char *rule_override, const char *when)
+{
+    vf_owner_set_dead(a->owner, true);
+    ndis_dp_check_halt_return(a);
+    ndis_kernel_check_instance_end(a->owner, rule_override, when);
+    vf_ledger_report_leftovers(a->owner, rule_override, when);
+}
+
+static bool init_status_documented(NDIS_STATUS st)
+{
+    return st == NDIS_STATUS_SUCCESS || st == NDIS_STATUS_NOT_ACCEPTED || st == NDIS_STATUS_RESOURCES ||
+           st == NDIS_STATUS_FAILURE;
+}
+
+NDIS_STATUS ndis_adapter_initialize(ndis_adapter *a)
+{
+    ndis_driver *d = a->driver;
+    host_require(ndis_adapter_get_state(a) == NDIS_ADAPTER_HALTED, a, "MiniportInitializeEx outside Halted");
+    host_require(d->registered, a, "MiniportInitializeEx on a driver not registered");
+    reset_instance(a);
+    vf_owner_set_dead(a->owner, false);
+    set_state(a, NDIS_ADAPTER_INITIALIZING);
+
+    NDIS_MINIPORT_INIT_PARAMETERS params;
+    memset(&params, 0, sizeof params);
+    params.Header.Type = NDIS_OBJECT_TYPE_MINIPORT_INIT_PARAMETERS;
+    params.Header.Revision = NDIS_MINIPORT_INIT_PARAMETERS_REVISION_1;
+    params.Header.Size = NDIS_SIZEOF_MINIPORT_INIT_PARAMETERS_REVISION_1;
+    params.Flags = 0;
+    params.AllocatedResources = NULL; /* a virtual miniport is given no hardware resources */
+    params.IfIndex = 100 + a->index;
+    params.NetLuid.Info.IfType = 6; /* IF_TYPE_ETHERNET_CSMACD */
+    params.NetLuid.Info.NetLuidIndex = a->index;
+
+    NDIS_STATUS st = NDIS_STATUS_FAILURE;
+    a->in_initialize = true;
+    CALL_DRIVER(a, VF_CB_INITIALIZE, PASSIVE_LEVEL,
+                st = d->chars.InitializeHandlerEx((NDIS_HANDLE)a, d->driver_context, &params));
+    a->in_initialize = false;
+
+    if (st == NDIS_STATUS_SUCCESS)
+    {
+        d->adapters_live++;
+        set_state(a, NDIS_ADAPTER_PAUSED);
+        if (!a->reg_attrs_set || !a->gen_attrs_set)
+        {
+            /* IN-02: NDIS cannot bring up an adapter without registration and general attributes;
+             * it halts it at once with NdisHaltDeviceInitializationFailed (LC-15). */
+            vf_report("IN-02", a->owner, VF_CB_INITIALIZE, (void *)d->chars.InitializeHandlerEx,
+                      "MiniportInitializeEx returned NDIS_STATUS_SUCCESS without setting %s attributes",
+                      !a->reg_attrs_set ? "registration" : "general");
+            ndis_adapter_halt(a, NdisHaltDeviceInitializationFailed);
+            return NDIS_STATUS_FAILURE;
+        }
+        return NDIS_STATUS_SUCCESS;
+    }
+
+    if (!init_status_documented(st))
+        vf_report("IN-05", a->owner, VF_CB_INITIALIZE, (void *)d->chars.InitializeHandlerEx,
+                  "MiniportInitializeEx returned 0x%08X, which is not SUCCESS, NOT_ACCEPTED, RESOURCES or FAILURE%s",
+                  (unsigned)st, st == NDIS_STATUS_PENDING ? " (initialize cannot pend)" : "");
+    set_state(a, NDIS_ADAPTER_HALTED);
+    end_instance(a, "IN-04", "MiniportInitializeEx failed");
+    return st == NDIS_STATUS_SUCCESS ? NDIS_STATUS_FAILURE : st;
+}
+
+NDIS_STATUS ndis_adapter_restart(ndis_adapter *a)
+{
+    ndis_driver *d = a->driver;
+    host_require(ndis_adapter_get_state(a) == NDIS_ADAPTER_PAUSED, a, "MiniportRestart outside Paused");
+
+    NDIS_MINIPORT_RESTART_PARAMETERS params;
+    memset(&params, 0, sizeof params);
+    params.Header.Type = NDIS_OBJECT_TYPE_MINIPORT_RESTART_PARAMETERS;
+    params.Header.Revision = NDIS_MINIPORT_RESTART_PARAMETERS_REVISION_1;
+    params.Header.Size = NDIS_SIZEOF_MINIPORT_RESTART_PARAMETERS_REVISION_1;
+    params.PortNumber = NDIS_DEFAULT_PORT_NUMBER;
+
+    set_state(a, NDIS_ADAPTER_RESTARTING);
+    pending_op_begin(&a->restart_op);
+    NDIS_STATUS st = NDIS_STATUS_FAILURE;
+    CALL_DRIVER(a, VF_CB_RESTART, PASSIVE_LEVEL, st = d->chars.RestartHandler(a->context, &params));
+    if (pending_op_returned(&a->restart_op, st, NDIS_STATUS_PENDING))
+        vf_report("LC-07", a->owner, VF_CB_RESTART, a->restart_op.first_site,
+                  "NdisMRestartComplete called although MiniportRestart returned 0x%08X, not NDIS_STATUS_PENDING",
+                  (unsigned)st);
+    if (st == NDIS_STATUS_PENDING)
+    {
+        int cst;
+        if (!pending_op_wait(&a->restart_op, g_timeouts.restart_ns, &cst))
+        {
+            vf_report("LC-07", a->owner, VF_CB_RESTART, (void *)d->chars.RestartHandler,
+                      "MiniportRestart returned NDIS_STATUS_PENDING and NdisMRestartComplete did not follow within "
+                      "%lld s",
+                      (long long)(g_timeouts.restart_ns / 1000000000LL));
+            cst = NDIS_STATUS_FAILURE;
+        }
+        st = cst;
+    }
+    pending_op_end(&a->restart_op);
+
+    if (st == NDIS_STATUS_SUCCESS)
+    {
+        set_state(a, NDIS_ADAPTER_RUNNING);
+        return st;
+    }
+    if (st != NDIS_STATUS_RESOURCES && st != NDIS_STATUS_FAILURE)
+        vf_report("LC-08", a->owner, VF_CB_RESTART, (void *)d->chars.RestartHandler,
+                  "MiniportRestart completed with 0x%08X; only SUCCESS, PENDING, RESOURCES or FAILURE are allowed",
+                  (unsigned)st);
+    /* LC-08: a failed restart leaves the adapter Paused. */
+    set_state(a, NDIS_ADAPTER_PAUSED);
+    return st;
+}
+
+NDIS_STATUS ndis_adapter_pause(ndis_adapter *a, void (*on_pause_started)(void *arg, ndis_adapter *a), void *arg)
+{
+    ndis_driver *d = a->driver;
+    host_require(ndis_adapter_get_state(a) == NDIS_ADAPTER_RUNNING, a, "MiniportPause outside Running");
+
+    NDIS_MINIPORT_PAUSE_PARAMETERS params;
+    memset(&params, 0, sizeof params);
+    params.Header.Type = NDIS_OBJECT_TYPE_MINIPORT_PAUSE_PARAMETERS;
+    params.Header.Revision = NDIS_MINIPORT_PAUSE_PARAMETERS_REVISION_1;
+    params.Header.Size = NDIS_SIZEOF_MINIPORT_PAUSE_PARAMETERS_REVISION_1;
+    params.PauseReason = NDIS_PAUSE_NDIS_INTERNAL;
+
+    set_state(a, NDIS_ADAPTER_PAUSING);
+    pending_op_begin(&a->pause_op);
+    NDIS_STATUS st = NDIS_STATUS_FAILURE;
+    CALL_DRIVER(a, VF_CB_PAUSE, PASSIVE_LEVEL, st = d->chars.PauseHandler(a->context, &params));
+    if (pending_op_returned(&a->pause_op, st, NDIS_STATUS_PENDING))
+        vf_report("LC-06", a->owner, VF_CB_PAUSE, a->pause_op.first_site,
+                  "NdisMPauseComplete called although MiniportPause returned 0x%08X, not NDIS_STATUS_PENDING",
+                  (unsigned)st);
+    if (st != NDIS_STATUS_SUCCESS && st != NDIS_STATUS_PENDING)
+        vf_report("LC-05", a->owner, VF_CB_PAUSE, (void *)d->chars.PauseHandler,
+                  "MiniportPause returned 0x%08X; a pause cannot fail (only SUCCESS or PENDING)", (unsigned)st);
+
+    if (st == NDIS_STATUS_PENDING)
+    {
+        /* The bound protocol's own pause runs now: it hands back what it held, which is what a
+         * correct miniport is waiting for. */
+        if (on_pause_started)
+            on_pause_started(arg, a);
+        int cst;
+        if (!pending_op_wait(&a->pause_op, g_timeouts.pause_ns, &cst))
+        {
+            vf_report("LC-10", a->owner, VF_CB_PAUSE, (void *)d->chars.PauseHandler,
+                      "MiniportPause returned NDIS_STATUS_PENDING and NdisMPauseComplete did not follow within %lld s "
+                      "(%u receive NBLs outstanding, %u sends pending)",
+                      (long long)(g_timeouts.pause_ns / 1000000000LL), ndis_dp_rx_outstanding(a),
+                      ndis_dp_tx_pending(a));
+        }
+        else
+            ndis_dp_check_pause_complete(a, a->pause_op.first_site);
+    }
+    else
+    {
+        /* Completed synchronously: LC-10 applies at the moment MiniportPause returned. */
+        ndis_dp_check_pause_complete(a, (void *)d->chars.PauseHandler);
+        if (on_pause_started)
+            on_pause_started(arg, a);
+    }
+    pending_op_end(&a->pause_op);
+    set_state(a, NDIS_ADAPTER_PAUSED);
+    return NDIS_STATUS_SUCCESS;
+}
+
+void ndis_adapter_halt(ndis_adapter *a, NDIS_HALT_ACTION action)
+{
+    ndis_driver *d = a->driver;
+    host_require(ndis_adapter_get_state(a) == NDIS_ADAPTER_PAUSED, a, "MiniportHaltEx outside Paused (LC-01)");
+    host_require(ndis_dp_tx_pending(a) == 0, a, "MiniportHaltEx with sends outstanding (LC-02)");
+    host_require(a->oid_op.phase == PENDING_IDLE, a, "MiniportHaltEx with an OID outstanding (LC-02)");
+
+    a->halt_started = true;
+    CALL_DRIVER(a, VF_CB_HALT, PASSIVE_LEVEL, d->chars.HaltHandlerEx(a->context, action));
+    set_state(a, NDIS_ADAPTER_HALTED);
+    d->adapters_live--;
+    end_instance(a, NULL, "MiniportHaltEx returned");
+}
+
+void ndis_adapter_shutdown(ndis_adapter *a, NDIS_SHUTDOWN_ACTION action)
+{
+    ndis_driver *d = a->driver;
+    ndis_adapter_state s = ndis_adapter_get_state(a);
+    host_require(s == NDIS_ADAPTER_PAUSED || s == NDIS_ADAPTER_RESTARTING || s == NDIS_ADAPTER_RUNNING ||
+                     s == NDIS_ADAPTER_PAUSING,
+                 a, "MiniportShutdownEx from a state that does not allow it (LC-04)");
+    a->shutdown = true;
+    /* SD-02: PowerOff at PASSIVE; BugCheck at HIGH_LEVEL, where the driver may only touch
+     * hardware. */
+    uint8_t irql = action == NdisShutdownBugCheck ? HIGH_LEVEL : PASSIVE_LEVEL;
+    CALL_DRIVER(a, VF_CB_SHUTDOWN, irql, d->chars.ShutdownHandlerEx(a->context, action));
+    set_state(a, NDIS_ADAPTER_SHUTDOWN);
+    d->adapters_live--;
+    /* The system goes down: nothing is freed and nothing is reported as leaked, but any later
+     * call the driver makes with this handle is LC-04. */
+    vf_owner_set_dead(a->owner, true);
+}
+
+void ndis_adapter_pnp_event(ndis_adapter *a, NDIS_DEVICE_PNP_EVENT event)
+{
+    ndis_driver *d = a->driver;
+    ndis_adapter_state s = ndis_adapter_get_state(a);
+    host_require(s != NDIS_ADAPTER_HALTED && s != NDIS_ADAPTER_SHUTDOWN && s != NDIS_ADAPTER_INITIALIZING, a,
+                 "MiniportDevicePnPEventNotify without an initialized adapter");
+    NET_DEVICE_PNP_EVENT ev;
+    memset(&ev, 0, sizeof ev);
+    ev.Header.Type = NDIS_OBJECT_TYPE_DEFAULT;
+    ev.Header.Revision = NET_DEVICE_PNP_EVENT_REVISION_1;
+    ev.Header.Size = NDIS_SIZEOF_NET_DEVICE_PNP_EVENT_REVISION_1;
+    ev.PortNumber = NDIS_DEFAULT_PORT_NUMBER;
+    ev.DevicePnPEvent = event;
+    if (event == NdisDevicePnPEventSurpriseRemoved)
+        a->surprise_removed = true;
+    CALL_DRIVER(a, VF_CB_DEVICE_PNP_EVENT, PASSIVE_LEVEL, d->chars.DevicePnPEventNotifyHandler(a->context, &ev));
+}

@@ -1,0 +1,240 @@
+/* ndishost: command-line front end.
+ *
+ *   ndishost run [DRIVER.so] [options]   drive a miniport through the NDIS lifecycle
+ *   ndishost rules [--json]              the verifier's rule table
+ *
+ * Exit status: 0 clean, 1 findings, 2 usage or input error (one line on stderr). */
+#include <ndishost/ndishost.h>
+
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "verifier/verifier.h"
+
+static void usage(FILE *f)
+{
+    fputs("usage: ndishost run [DRIVER.so] [options]\n"
+          "       ndishost rules [--json]\n"
+          "       ndishost --version\n"
+          "\n"
+          "run: load a miniport (default: the built-in reference driver vnic) and drive it through\n"
+          "DriverEntry, MiniportInitializeEx, MiniportRestart, traffic, MiniportPause, MiniportHaltEx\n"
+          "and MiniportDriverUnload while the verifier checks the NDIS contract.\n"
+          "\n"
+          "  -a, --adapters N          adapters (default 2, 1..1024)\n"
+          "  -c, --cycles N            initialize/halt cycles (default 1)\n"
+          "  -H, --halt-action NAME    disabled (default), deinitialized, powered-down, surprise-removed,\n"
+          "                            failed, initialization-failed (halt right after initialize), stopped\n"
+          "  -p, --return-policy P     how the protocol returns received NBLs: immediate (default),\n"
+          "                            delay:MS, at-pause, reverse, shuffle[:SEED], never\n"
+          "  -n, --packets N           frames sent per adapter per cycle (default 64)\n"
+          "      --frame-size BYTES    frame length, 60..1514 (default 128)\n"
+          "  -r, --registry FILE       adapter registry (docs/registry-file.md)\n"
+          "  -j, --json FILE           write the JSON report (docs/json-report.md); - for stdout\n"
+          "  -v, --verbose             every lifecycle step of every cycle; twice: driver log too\n"
+          "  -q, --no-progress         no progress line on long runs\n"
+          "\n"
+          "Exit status: 0 clean, 1 findings, 2 usage or input error.\n",
+          f);
+}
+
+static int parse_uint(const char *opt, const char *s, unsigned min, unsigned max, unsigned *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long v = strtoul(s, &end, 10);
+    if (errno || end == s || *end || *s == '-' || v < min || v > max)
+    {
+        fprintf(stderr, "ndishost: %s expects a number from %u to %u, not '%s'\n", opt, min, max, s);
+        return -1;
+    }
+    *out = (unsigned)v;
+    return 0;
+}
+
+/* The built-in reference driver: next to the executable in a build tree (build/bin ->
+ * build/drivers), else where `cmake --install` put it. */
+static const char *default_driver(void)
+{
+    static char path[PATH_MAX];
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n > 0)
+    {
+        exe[n] = '\0';
+        char *slash = strrchr(exe, '/');
+        if (slash)
+        {
+            *slash = '\0';
+            snprintf(path, sizeof path, "%s/../drivers/vnic.so", exe);
+            if (access(path, R_OK) == 0)
+                return path;
+            snprintf(path, sizeof path, "%s/../lib/ndishost/drivers/vnic.so", exe);
+            if (access(path, R_OK) == 0)
+                return path;
+        }
+    }
+    snprintf(path, sizeof path, "%s/vnic.so", NDISHOST_INSTALLED_DRIVER_DIR);
+    if (access(path, R_OK) == 0)
+        return path;
+    snprintf(path, sizeof path, "%s/vnic.so", NDISHOST_BUILTIN_DRIVER_DIR);
+    return path;
+}
+
+static int cmd_rules(int argc, char **argv)
+{
+    bool json = argc > 1 && !strcmp(argv[1], "--json");
+    if (argc > 1 && !json)
+    {
+        fprintf(stderr, "ndishost: rules takes only --json\n");
+        return NDISHOST_EXIT_USAGE;
+    }
+    if (json)
+    {
+        cJSON *arr = cJSON_CreateArray();
+        for (size_t i = 0; i < vf_rule_count(); i++)
+        {
+            const vf_rule *r = vf_rule_at(i);
+            cJSON *o = cJSON_CreateObject();
+            cJSON_AddStringToObject(o, "id", r->id);
+            cJSON_AddStringToObject(o, "severity", r->severity == VF_SEV_ERROR ? "error" : "warning");
+            cJSON_AddStringToObject(o, "title", r->title);
+            cJSON_AddStringToObject(o, "doc", r->doc);
+            cJSON_AddBoolToObject(o, "checked", r->checked);
+            cJSON_AddItemToArray(arr, o);
+        }
+        char *s = cJSON_Print(arr);
+        puts(s);
+        free(s);
+        cJSON_Delete(arr);
+        return 0;
+    }
+    size_t checked = 0;
+    for (size_t i = 0; i < vf_rule_count(); i++)
+    {
+        const vf_rule *r = vf_rule_at(i);
+        checked += r->checked;
+        printf("%-6s %-7s %-8s %s\n", r->id, r->severity == VF_SEV_ERROR ? "error" : "warning",
+               r->checked ? "checked" : "-", r->title);
+    }
+    printf("%zu rules, %zu checked\n", vf_rule_count(), checked);
+    return 0;
+}
+
+static int cmd_run(int argc, char **argv)
+{
+    ndishost_run_options o;
+    ndishost_run_options_init(&o);
+    o.progress = isatty(STDERR_FILENO);
+    bool no_progress = false;
+    enum { OPT_FRAME_SIZE = 1000 };
+    static const struct option longopts[] = {
+        {"adapters", required_argument, NULL, 'a'},   {"cycles", required_argument, NULL, 'c'},
+        {"halt-action", required_argument, NULL, 'H'}, {"return-policy", required_argument, NULL, 'p'},
+        {"packets", required_argument, NULL, 'n'},    {"frame-size", required_argument, NULL, OPT_FRAME_SIZE},
+        {"registry", required_argument, NULL, 'r'},   {"json", required_argument, NULL, 'j'},
+        {"verbose", no_argument, NULL, 'v'},          {"no-progress", no_argument, NULL, 'q'},
+        {"help", no_argument, NULL, 'h'},             {NULL, 0, NULL, 0},
+    };
+    int ch;
+    optind = 1;
+    while ((ch = getopt_long(argc, argv, "a:c:H:p:n:r:j:vqh", longopts, NULL)) != -1)
+    {
+        switch (ch)
+        {
+        case 'a':
+            if (parse_uint("--adapters", optarg, 1, 1024, &o.adapters))
+                return NDISHOST_EXIT_USAGE;
+            break;
+        case 'c':
+            if (parse_uint("--cycles", optarg, 1, 10000000, &o.cycles))
+                return NDISHOST_EXIT_USAGE;
+            break;
+        case 'H':
+            o.halt_action = ndishost_parse_halt_action(optarg);
+            if (o.halt_action < 0)
+            {
+                fprintf(stderr, "ndishost: unknown halt action '%s' (see ndishost --help)\n", optarg);
+                return NDISHOST_EXIT_USAGE;
+            }
+            break;
+        case 'p':
+            o.return_policy = optarg;
+            break;
+        case 'n':
+            if (parse_uint("--packets", optarg, 0, 100000000, &o.packets))
+                return NDISHOST_EXIT_USAGE;
+            break;
+        case OPT_FRAME_SIZE:
+            if (parse_uint("--frame-size", optarg, 60, 1514, &o.frame_len))
+                return NDISHOST_EXIT_USAGE;
+            break;
+        case 'r':
+            o.registry = optarg;
+            break;
+        case 'j':
+            o.json_path = optarg;
+            break;
+        case 'v':
+            o.verbose++;
+            break;
+        case 'q':
+            no_progress = true;
+            break;
+        case 'h':
+            usage(stdout);
+            return 0;
+        default:
+            fprintf(stderr, "ndishost: see 'ndishost --help'\n");
+            return NDISHOST_EXIT_USAGE;
+        }
+    }
+    if (no_progress)
+        o.progress = false;
+    if (optind < argc)
+        o.driver_path = argv[optind++];
+    if (optind < argc)
+    {
+        fprintf(stderr, "ndishost: unexpected argument '%s'\n", argv[optind]);
+        return NDISHOST_EXIT_USAGE;
+    }
+    if (!o.driver_path)
+        o.driver_path = default_driver();
+
+    ndishost_run_result r;
+    int rc = ndishost_run(&o, &r);
+    if (rc == NDISHOST_EXIT_USAGE)
+        fprintf(stderr, "ndishost: %s\n", r.error);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2)
+        return cmd_run(argc, argv);
+    const char *cmd = argv[1];
+    if (!strcmp(cmd, "run"))
+        return cmd_run(argc - 1, argv + 1);
+    if (!strcmp(cmd, "rules"))
+        return cmd_rules(argc - 1, argv + 1);
+    if (!strcmp(cmd, "--version") || !strcmp(cmd, "-V"))
+    {
+        printf("ndishost %s\n", ndishost_version());
+        return 0;
+    }
+    if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help"))
+    {
+        usage(stdout);
+        return 0;
+    }
+    if (cmd[0] == '-')
+        return cmd_run(argc, argv);
+    fprintf(stderr, "ndishost: unknown command '%s' (see 'ndishost --help')\n", cmd);
+    return NDISHOST_EXIT_USAGE;
+}
