@@ -68,12 +68,8 @@ typedef struct _VNIC_ADAPTER
     volatile LONG RxOutstanding;
     NDIS_EVENT RxIdle;
 
-    /* The receive timer: each time it is queued it holds one reference, released by its callback
-     * or by a successful cancel; the bias is dropped by halt, which then waits for in-flight
-     * callbacks to finish. */
+    /* Indicates the pending receives, at DISPATCH_LEVEL, as a NIC's receive DPC would. */
     NDIS_HANDLE RecvTimer;
-    volatile LONG RecvTimerRefs;
-    NDIS_EVENT RecvTimerIdle;
 
     volatile LONG64 FramesSent;
     volatile LONG64 FramesReceived;
@@ -217,15 +213,13 @@ VnicFilterAccepts(PVNIC_ADAPTER Adapter, const UCHAR *Destination)
            NdisEqualMemory(Adapter->CurrentAddress, Destination, ETH_LENGTH_OF_ADDRESS);
 }
 
-/* Queues the timer that indicates an adapter's pending receives, counting the reference its
- * callback (or a successful cancel) will drop. */
+/* Queues the timer that indicates an adapter's pending receives. Setting a timer that is
+ * already queued re-arms it: one callback drains everything pending. */
 static VOID
 VnicScheduleReceive(PVNIC_ADAPTER Adapter)
 {
     LARGE_INTEGER due = {.QuadPart = -1}; /* as soon as possible */
-    InterlockedIncrement(&Adapter->RecvTimerRefs);
-    if (NdisSetTimerObject(Adapter->RecvTimer, due, 0, NULL))
-        InterlockedDecrement(&Adapter->RecvTimerRefs); /* it was already queued: one callback still */
+    NdisSetTimerObject(Adapter->RecvTimer, due, 0, NULL);
 }
 
 /* Copies one frame into a receive buffer of `Target`. Called at DISPATCH_LEVEL with the hub read
@@ -402,9 +396,6 @@ VnicRecvTimerCallback(PVOID SystemSpecific1, PVOID FunctionContext, PVOID System
                                            NDIS_RECEIVE_FLAGS_DISPATCH_LEVEL);
         VnicReleaseRx(adapter, 1);
     }
-
-    if (InterlockedDecrement(&adapter->RecvTimerRefs) == 0)
-        NdisSetEvent(&adapter->RecvTimerIdle);
 }
 
 static VOID
@@ -576,12 +567,10 @@ VnicInitializeEx(NDIS_HANDLE MiniportAdapterHandle, NDIS_HANDLE MiniportDriverCo
     adapter->MiniportAdapterHandle = MiniportAdapterHandle;
     adapter->State = VnicPaused;
     adapter->Lookahead = VNIC_MAX_FRAME - 14;
-    adapter->RxOutstanding = 1;  /* bias, dropped by halt */
-    adapter->RecvTimerRefs = 1;  /* bias, dropped by halt */
+    adapter->RxOutstanding = 1; /* bias, dropped by halt */
     InitializeListHead(&adapter->FreeRcbs);
     InitializeListHead(&adapter->PendingRcbs);
     NdisInitializeEvent(&adapter->RxIdle);
-    NdisInitializeEvent(&adapter->RecvTimerIdle);
     NdisAllocateSpinLock(&adapter->Lock);
 
     VnicReadConfiguration(adapter);
@@ -644,11 +633,11 @@ VnicHaltEx(NDIS_HANDLE MiniportAdapterContext, NDIS_HALT_ACTION HaltAction)
      * to release: vnic is virtual.) */
     VnicHubDetach(adapter);
 
-    /* Cancel the receive timer; if it already fired, its callback is queued or running: wait. */
-    if (NdisCancelTimerObject(adapter->RecvTimer))
-        InterlockedDecrement(&adapter->RecvTimerRefs);
-    if (InterlockedDecrement(&adapter->RecvTimerRefs) != 0)
-        NdisWaitEvent(&adapter->RecvTimerIdle, 0);
+    /* Cancel the receive timer. FALSE means it was not queued: it may have fired already, with its
+     * callback queued or running, so wait for every queued DPC, timer callbacks included. Nothing
+     * re-arms it any more: the adapter is off the hub. */
+    if (!NdisCancelTimerObject(adapter->RecvTimer))
+        KeFlushQueuedDpcs();
     NdisFreeTimerObject(adapter->RecvTimer);
 
     /* Do not return while NDIS holds a receive indication of ours. */

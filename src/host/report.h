@@ -13,15 +13,16 @@ struct cJSON;
 /* Version of the JSON schema this writer produces (docs/json-report.md). */
 #define REPORT_JSON_SCHEMA_VERSION 1
 
-typedef struct report_run_info {
+typedef struct report_run_info
+{
     const char *tool_version; /* NULL: the library's version */
     const char *driver;       /* path or name of the driver under test; NULL: JSON null */
     const char *command;      /* "run", "sweep", ...; NULL: "run" */
     /* Run figures for "summary". */
-    uint64_t adapters;        /* adapter instances created */
-    uint64_t cycles;          /* lifecycle cycles completed */
-    uint64_t packets;         /* packets sent plus received */
-    uint64_t duration_ms;     /* wall time of the run */
+    uint64_t adapters;    /* adapter instances created */
+    uint64_t cycles;      /* lifecycle cycles completed */
+    uint64_t packets;     /* packets sent plus received */
+    uint64_t duration_ms; /* wall time of the run */
     /* Optional object whose members are copied into "summary" after the figures above (a member
      * with the same name replaces a figure). The caller keeps ownership. NULL: none. */
     const struct cJSON *extra;
@@ -39,8 +40,7 @@ void report_text_all(FILE *out);
 char *report_json_render(const report_run_info *info, const vf_finding *const *findings, size_t count);
 /* Writes the record to `path` atomically (temporary file in the same directory, then rename), or to
  * stdout when path is "-". Returns 0, or -1 with errno set. */
-int report_json_write(const char *path, const report_run_info *info, const vf_finding *const *findings,
-                      size_t count);
+int report_json_write(const char *path, const report_run_info *info, const vf_finding *const *findings, size_t count);
 /* Same for every finding recorded so far (vf_findings_get order). */
 int report_json_write_all(const char *path, const report_run_info *info);
 

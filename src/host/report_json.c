@@ -141,8 +141,7 @@ static int write_all(int fd, const char *buf, size_t len)
     return 0;
 }
 
-int report_json_write(const char *path, const report_run_info *info, const vf_finding *const *findings,
-                      size_t count)
+int report_json_write(const char *path, const report_run_info *info, const vf_finding *const *findings, size_t count)
 {
     if (!path)
     {

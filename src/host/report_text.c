@@ -25,8 +25,7 @@ void report_text_finding(FILE *out, const vf_finding *f)
     if (s->function)
         snprintf(func, sizeof func, " (%s)", s->function);
     fprintf(out, "%s %s  %s  %s%s  %s: %s", f->rule ? f->rule : "?", vf_severity_name(f->severity),
-            f->callback ? f->callback : "?", where, func, f->owner ? f->owner : "host",
-            f->message ? f->message : "");
+            f->callback ? f->callback : "?", where, func, f->owner ? f->owner : "host", f->message ? f->message : "");
     if (f->count > 1)
         fprintf(out, " [x %llu]", (unsigned long long)f->count);
     fputc('\n', out);

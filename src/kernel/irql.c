@@ -100,6 +100,7 @@ bool kernel_check_callback_exit(unsigned held_before, KIRQL irql_before, vf_owne
     {
         vf_report("IQ-03", owner, cb, NULL, "%s returned holding %u spin lock(s) it acquired", what,
                   held - held_before);
+        kernel_spinlocks_release_above(held_before);
         ok = false;
     }
     KIRQL now = vf_irql();

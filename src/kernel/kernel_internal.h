@@ -19,6 +19,10 @@
 
 /* Starts the DPC, timer and worker threads once; later calls return at once. Thread-safe. */
 void kernel_start(void);
+/* The parts kernel_start runs (each once). */
+void kernel_dpc_start_threads(void);
+void kernel_timer_start_thread(void);
+void kernel_work_start_threads(void);
 
 /* ---- processors -------------------------------------------------------------------------------- */
 
@@ -27,6 +31,8 @@ void kernel_start(void);
 unsigned kernel_current_processor(void);
 /* True on a DPC thread (or the timer thread): code there must never wait for DPCs. */
 bool kernel_on_dpc_thread(void);
+/* Pins the calling thread to an emulated processor (DPC threads). */
+void kernel_processor_bind(unsigned index);
 
 /* ---- spin locks -------------------------------------------------------------------------------- */
 
@@ -36,6 +42,13 @@ unsigned kernel_spinlocks_held(void);
  * bookkeeping as the driver-facing calls, but no IRQL changes or findings. */
 void kernel_spin_acquire(volatile KSPIN_LOCK *lock);
 void kernel_spin_release(volatile KSPIN_LOCK *lock);
+/* The checked acquire/release behind the driver-facing calls (recursion and non-holder
+ * releases reported as IQ-03 naming `api`); IRQL handling is the caller's. */
+void kernel_spin_acquire_api(volatile KSPIN_LOCK *lock, const char *api, void *site);
+void kernel_spin_release_api(volatile KSPIN_LOCK *lock, const char *api, void *site);
+/* Releases, innermost first, the spin locks the thread acquired beyond the first `keep` it
+ * holds (a callback that returned holding locks, after that was reported). */
+void kernel_spinlocks_release_above(unsigned keep);
 
 /* After a callback returns: reports IQ-03 if it left spin locks held (the count grew since
  * `held_before`) and IQ-01 if it changed the IRQL from `irql_before`, then restores the IRQL.
@@ -54,6 +67,8 @@ void kernel_event_set(PKEVENT event);
 /* Bumped (and waited on) whenever any dispatcher object becomes signalled; multi-object waits
  * sleep on it. */
 void kernel_dispatcher_signalled(void);
+/* Sets an object's signal state to `value` and wakes its waiters. */
+void kernel_signal_object(DISPATCHER_HEADER *h, uint32_t value);
 
 /* ---- DPCs ---------------------------------------------------------------------------------- */
 
@@ -69,6 +84,12 @@ BOOLEAN kernel_dpc_remove(PKDPC dpc);
 void kernel_dpc_flush(void);
 /* True while the DPC is queued. */
 bool kernel_dpc_is_queued(const KDPC *dpc);
+/* True while the DPC is queued or its routine is running (the host compares identities only, so
+ * the KDPC may already be freed by its routine). `on_this_thread` tells whether the running
+ * routine is the caller itself. */
+bool kernel_dpc_in_flight(const KDPC *dpc, bool *on_this_thread);
+/* Waits until the DPC is neither queued (on another processor) nor running on another thread. */
+void kernel_dpc_wait_idle(const KDPC *dpc);
 
 /* ---- timers -------------------------------------------------------------------------------- */
 
@@ -110,6 +131,14 @@ void *kernel_pool_alloc(size_t size, uint32_t tag, bool zero, size_t align, kern
 bool kernel_pool_free(void *p, const char *api, void *site, vf_owner **owner_out, uint32_t *tag_out);
 /* The owner and tag of a live block, without freeing it; false when p is not a live block. */
 bool kernel_pool_query(const void *p, vf_owner **owner_out, uint32_t *tag_out, size_t *size_out);
+
+/* ---- lookaside lists (the NDIS wrappers report under their own API names) ------------------------ */
+
+void kernel_lookaside_init_npaged(PNPAGED_LOOKASIDE_LIST l, PALLOCATE_FUNCTION a, PFREE_FUNCTION f, SIZE_T size,
+                                  ULONG tag, const char *api, void *site);
+PVOID kernel_lookaside_allocate(PNPAGED_LOOKASIDE_LIST l, const char *api, void *site);
+void kernel_lookaside_free(PNPAGED_LOOKASIDE_LIST l, PVOID entry, const char *api, void *site);
+void kernel_lookaside_delete(PNPAGED_LOOKASIDE_LIST l, const char *api, void *site);
 
 /* The owner charged for something a driver allocates without a handle: the current callback's
  * owner. Policy: outside any callback (host threads) nothing is charged (NULL). */

@@ -6,9 +6,6 @@
 static __thread int tls_processor = -1;
 static unsigned next_processor;
 
-/* Called by a DPC thread at start. */
-void kernel_processor_bind(unsigned index);
-
 void kernel_processor_bind(unsigned index)
 {
     tls_processor = (int)index;

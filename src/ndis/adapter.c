@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "call_driver.h"
 #include "datapath.h"
 #include "handles.h"
 #include "ndis_host.h"
@@ -17,7 +18,7 @@ static ndis_timeouts g_timeouts = {
     .pause_ns = 20LL * 1000000000LL,
     .restart_ns = 20LL * 1000000000LL,
     .oid_ns = 12LL * 1000000000LL, /* Driver Verifier's NdisTimedOidComplete */
-    .halt_ns = -1,
+    .halt_ns = 20LL * 1000000000LL,
 };
 
 void ndis_set_timeouts(const ndis_timeouts *t)
@@ -98,18 +99,7 @@ const UCHAR *ndis_adapter_current_mac(const ndis_adapter *a)
     return a->gen_attrs.CurrentMacAddress;
 }
 
-/* Calls driver code for this adapter at `irql` inside a verifier frame. */
-#define CALL_DRIVER(a, cb, irql, expr)                                                                              \
-    do                                                                                                              \
-    {                                                                                                               \
-        vf_frame f_;                                                                                                \
-        uint8_t saved_irql_ = vf_irql();                                                                            \
-        vf_enter(&f_, (cb), (a)->owner);                                                                            \
-        vf_set_irql(irql);                                                                                          \
-        expr;                                                                                                       \
-        vf_set_irql(saved_irql_);                                                                                   \
-        vf_leave(&f_);                                                                                              \
-    } while (0)
+#define CALL_DRIVER(a, cb, irql, expr) NDIS_CALL_DRIVER((a)->owner, cb, irql, expr)
 
 static void reset_instance(ndis_adapter *a)
 {
@@ -162,10 +152,10 @@ NDIS_STATUS ndis_adapter_initialize(ndis_adapter *a)
     params.NetLuid.Info.NetLuidIndex = a->index;
 
     NDIS_STATUS st = NDIS_STATUS_FAILURE;
-    a->in_initialize = true;
+    __atomic_store_n(&a->in_initialize, true, __ATOMIC_RELEASE);
     CALL_DRIVER(a, VF_CB_INITIALIZE, PASSIVE_LEVEL,
                 st = d->chars.InitializeHandlerEx((NDIS_HANDLE)a, d->driver_context, &params));
-    a->in_initialize = false;
+    __atomic_store_n(&a->in_initialize, false, __ATOMIC_RELEASE);
 
     if (st == NDIS_STATUS_SUCCESS)
     {
@@ -178,7 +168,7 @@ NDIS_STATUS ndis_adapter_initialize(ndis_adapter *a)
             vf_report("IN-02", a->owner, VF_CB_INITIALIZE, (void *)d->chars.InitializeHandlerEx,
                       "MiniportInitializeEx returned NDIS_STATUS_SUCCESS without setting %s attributes",
                       !a->reg_attrs_set ? "registration" : "general");
-            ndis_adapter_halt(a, NdisHaltDeviceInitializationFailed);
+            ndis_adapter_halt(a, NdisHaltDeviceInitializationFailed, NULL);
             return NDIS_STATUS_FAILURE;
         }
         return NDIS_STATUS_SUCCESS;
@@ -200,10 +190,9 @@ NDIS_STATUS ndis_adapter_restart(ndis_adapter *a)
 
     NDIS_MINIPORT_RESTART_PARAMETERS params;
     memset(&params, 0, sizeof params);
-    params.Header.Type = NDIS_OBJECT_TYPE_MINIPORT_RESTART_PARAMETERS;
+    params.Header.Type = NDIS_OBJECT_TYPE_DEFAULT;
     params.Header.Revision = NDIS_MINIPORT_RESTART_PARAMETERS_REVISION_1;
     params.Header.Size = NDIS_SIZEOF_MINIPORT_RESTART_PARAMETERS_REVISION_1;
-    params.PortNumber = NDIS_DEFAULT_PORT_NUMBER;
 
     set_state(a, NDIS_ADAPTER_RESTARTING);
     pending_op_begin(&a->restart_op);
@@ -242,14 +231,14 @@ NDIS_STATUS ndis_adapter_restart(ndis_adapter *a)
     return st;
 }
 
-NDIS_STATUS ndis_adapter_pause(ndis_adapter *a, void (*on_pause_started)(void *arg, ndis_adapter *a), void *arg)
+NDIS_STATUS ndis_adapter_pause(ndis_adapter *a, const ndis_pause_hooks *hooks)
 {
     ndis_driver *d = a->driver;
     host_require(ndis_adapter_get_state(a) == NDIS_ADAPTER_RUNNING, a, "MiniportPause outside Running");
 
     NDIS_MINIPORT_PAUSE_PARAMETERS params;
     memset(&params, 0, sizeof params);
-    params.Header.Type = NDIS_OBJECT_TYPE_MINIPORT_PAUSE_PARAMETERS;
+    params.Header.Type = NDIS_OBJECT_TYPE_DEFAULT;
     params.Header.Revision = NDIS_MINIPORT_PAUSE_PARAMETERS_REVISION_1;
     params.Header.Size = NDIS_SIZEOF_MINIPORT_PAUSE_PARAMETERS_REVISION_1;
     params.PauseReason = NDIS_PAUSE_NDIS_INTERNAL;
@@ -270,17 +259,23 @@ NDIS_STATUS ndis_adapter_pause(ndis_adapter *a, void (*on_pause_started)(void *a
     {
         /* The bound protocol's own pause runs now: it hands back what it held, which is what a
          * correct miniport is waiting for. */
-        if (on_pause_started)
-            on_pause_started(arg, a);
+        if (hooks && hooks->started)
+            hooks->started(hooks->arg, a);
         int cst;
-        if (!pending_op_wait(&a->pause_op, g_timeouts.pause_ns, &cst))
+        bool done = pending_op_wait(&a->pause_op, g_timeouts.pause_ns, &cst);
+        size_t released = 0;
+        if (!done && hooks && hooks->watchdog && (released = hooks->watchdog(hooks->arg, a)) > 0)
         {
+            if (ndis_log_hook)
+                ndis_log_hook(a, "pause watchdog: the protocol held %zu receive NBLs; returned them", released);
+            done = pending_op_wait(&a->pause_op, g_timeouts.pause_ns, &cst);
+        }
+        if (!done)
             vf_report("LC-10", a->owner, VF_CB_PAUSE, (void *)d->chars.PauseHandler,
                       "MiniportPause returned NDIS_STATUS_PENDING and NdisMPauseComplete did not follow within %lld s "
                       "(%u receive NBLs outstanding, %u sends pending)",
                       (long long)(g_timeouts.pause_ns / 1000000000LL), ndis_dp_rx_outstanding(a),
                       ndis_dp_tx_pending(a));
-        }
         else
             ndis_dp_check_pause_complete(a, a->pause_op.first_site);
     }
@@ -288,15 +283,52 @@ NDIS_STATUS ndis_adapter_pause(ndis_adapter *a, void (*on_pause_started)(void *a
     {
         /* Completed synchronously: LC-10 applies at the moment MiniportPause returned. */
         ndis_dp_check_pause_complete(a, (void *)d->chars.PauseHandler);
-        if (on_pause_started)
-            on_pause_started(arg, a);
+        if (hooks && hooks->started)
+            hooks->started(hooks->arg, a);
     }
     pending_op_end(&a->pause_op);
     set_state(a, NDIS_ADAPTER_PAUSED);
     return NDIS_STATUS_SUCCESS;
 }
 
-void ndis_adapter_halt(ndis_adapter *a, NDIS_HALT_ACTION action)
+typedef struct halt_watch {
+    ndis_adapter *a;
+    const ndis_pause_hooks *hooks;
+    uint32_t done; /* set when MiniportHaltEx returned */
+} halt_watch;
+
+static bool halt_watch_wait(halt_watch *w, int64_t timeout_ns)
+{
+    uint64_t deadline = exec_now_ns() + (uint64_t)timeout_ns;
+    while (!__atomic_load_n(&w->done, __ATOMIC_ACQUIRE))
+    {
+        uint64_t now = exec_now_ns();
+        if (now >= deadline)
+            return false;
+        exec_wait_u32(&w->done, 0, (int64_t)(deadline - now));
+    }
+    return true;
+}
+
+/* NDIS's halt watchdog (0x7C/0x25, sub-code 0x22). A halt handler blocked on receives the
+ * protocol still holds is waiting correctly: the protocol is made to give them back first. */
+static void halt_watchdog(void *arg)
+{
+    halt_watch *w = arg;
+    if (halt_watch_wait(w, g_timeouts.halt_ns))
+        return;
+    size_t released = w->hooks && w->hooks->watchdog ? w->hooks->watchdog(w->hooks->arg, w->a) : 0;
+    if (released && ndis_log_hook)
+        ndis_log_hook(w->a, "halt watchdog: the protocol held %zu receive NBLs; returned them", released);
+    if (halt_watch_wait(w, g_timeouts.halt_ns))
+        return;
+    vf_report("HA-01", w->a->owner, VF_CB_HALT, (void *)w->a->driver->chars.HaltHandlerEx,
+              "MiniportHaltEx has not returned after %lld s (%u receive NBLs outstanding); NDIS would bug-check "
+              "0x7C/0x25 (MINIPORT_HALT watchdog)",
+              (long long)(2 * g_timeouts.halt_ns / 1000000000LL), ndis_dp_rx_outstanding(w->a));
+}
+
+void ndis_adapter_halt(ndis_adapter *a, NDIS_HALT_ACTION action, const ndis_pause_hooks *hooks)
 {
     ndis_driver *d = a->driver;
     host_require(ndis_adapter_get_state(a) == NDIS_ADAPTER_PAUSED, a, "MiniportHaltEx outside Paused (LC-01)");
@@ -304,7 +336,15 @@ void ndis_adapter_halt(ndis_adapter *a, NDIS_HALT_ACTION action)
     host_require(a->oid_op.phase == PENDING_IDLE, a, "MiniportHaltEx with an OID outstanding (LC-02)");
 
     a->halt_started = true;
+    halt_watch w = {.a = a, .hooks = hooks};
+    exec_thread *watchdog = NULL;
+    if (g_timeouts.halt_ns > 0 && exec_thread_start(&watchdog, "ndis-haltwd", halt_watchdog, &w) != 0)
+        watchdog = NULL;
     CALL_DRIVER(a, VF_CB_HALT, PASSIVE_LEVEL, d->chars.HaltHandlerEx(a->context, action));
+    __atomic_store_n(&w.done, 1, __ATOMIC_RELEASE);
+    exec_wake_u32(&w.done, INT32_MAX);
+    if (watchdog)
+        exec_thread_join(watchdog);
     set_state(a, NDIS_ADAPTER_HALTED);
     d->adapters_live--;
     end_instance(a, NULL, "MiniportHaltEx returned");

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "call_driver.h"
 #include "characteristics.h"
 #include "handles.h"
 #include "ndis_host.h"
@@ -115,15 +116,12 @@ ndis_load_result ndis_driver_load(const char *path, ndis_driver **out, char *err
     utf16_from_ascii(&d->registry_path, regpath);
     ndis_handle_register(d);
 
-    vf_frame f;
-    vf_enter(&f, VF_CB_DRIVER_ENTRY, d->owner);
-    vf_set_irql(PASSIVE_LEVEL);
     t_loading = d;
     d->in_driver_entry = true;
-    NTSTATUS st = entry(d->driver_object, &d->registry_path);
+    NTSTATUS st = STATUS_UNSUCCESSFUL;
+    NDIS_CALL_DRIVER(d->owner, VF_CB_DRIVER_ENTRY, PASSIVE_LEVEL, st = entry(d->driver_object, &d->registry_path));
     d->in_driver_entry = false;
     t_loading = NULL;
-    vf_leave(&f);
 
     if (!NT_SUCCESS(st))
     {
@@ -165,11 +163,7 @@ void ndis_driver_unload(ndis_driver *d)
     MINIPORT_UNLOAD *unload = d->chars.UnloadHandler;
     if (unload && d->registered)
     {
-        vf_frame f;
-        vf_enter(&f, VF_CB_DRIVER_UNLOAD, d->owner);
-        vf_set_irql(PASSIVE_LEVEL);
-        unload(d->driver_object);
-        vf_leave(&f);
+        NDIS_CALL_DRIVER(d->owner, VF_CB_DRIVER_UNLOAD, PASSIVE_LEVEL, unload(d->driver_object));
     }
     if (d->registered)
     {
@@ -236,10 +230,8 @@ NdisMRegisterMiniportDriver(PDRIVER_OBJECT DriverObject, PUNICODE_STRING Registr
     /* NDIS calls MiniportSetOptions synchronously inside the registration. */
     if (d->chars.SetOptionsHandler)
     {
-        vf_frame f;
-        vf_enter(&f, VF_CB_SET_OPTIONS, d->owner);
-        st = d->chars.SetOptionsHandler(d, MiniportDriverContext);
-        vf_leave(&f);
+        NDIS_CALL_DRIVER(d->owner, VF_CB_SET_OPTIONS, PASSIVE_LEVEL,
+                         st = d->chars.SetOptionsHandler(d, MiniportDriverContext));
         if (st != NDIS_STATUS_SUCCESS)
         {
             snprintf(d->last_error, sizeof d->last_error, "MiniportSetOptions failed with 0x%08X", (unsigned)st);

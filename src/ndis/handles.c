@@ -97,6 +97,30 @@ bool ndis_handle_is_live(const void *h)
     return found;
 }
 
+/* A handle whose adapter is halted (or shut down) is dead: LC-03, or TM-05 when the caller is a
+ * timer callback that outlived the halt, LC-04 after MiniportShutdownEx. */
+static bool adapter_handle_dead(ndis_adapter *a, const char *api, void *site)
+{
+    ndis_adapter_state s = (ndis_adapter_state)__atomic_load_n(&a->state, __ATOMIC_ACQUIRE);
+    if (s == NDIS_ADAPTER_SHUTDOWN)
+    {
+        vf_report("LC-04", a->owner, VF_CB_NONE, site, "%s called with the handle of %s after MiniportShutdownEx",
+                  api, a->name);
+        return true;
+    }
+    if (s != NDIS_ADAPTER_HALTED || __atomic_load_n(&a->in_initialize, __ATOMIC_ACQUIRE))
+        return false;
+    if (vf_current_callback() == VF_CB_TIMER)
+        vf_report("TM-05", a->owner, VF_CB_NONE, site,
+                  "a timer callback called %s with the handle of %s after MiniportHaltEx returned", api, a->name);
+    else
+        vf_report("LC-03", a->owner, VF_CB_NONE, site,
+                  "%s called with the handle of %s, which is not initialized (MiniportHaltEx returned, or "
+                  "MiniportInitializeEx failed or was never called)",
+                  api, a->name);
+    return true;
+}
+
 ndis_adapter *ndis_adapter_from_handle(NDIS_HANDLE h, const char *api, void *site)
 {
     if (!h)
@@ -111,13 +135,8 @@ ndis_adapter *ndis_adapter_from_handle(NDIS_HANDLE h, const char *api, void *sit
         return NULL;
     }
     ndis_adapter *a = h;
-    if (a->state == NDIS_ADAPTER_HALTED && !a->in_initialize)
-    {
-        vf_report("LC-03", a->owner, VF_CB_NONE, site,
-                  "%s called with the handle of %s after MiniportHaltEx returned (or before initialize)", api,
-                  a->name);
+    if (adapter_handle_dead(a, api, site))
         return NULL;
-    }
     return a;
 }
 
@@ -143,12 +162,8 @@ vf_owner *ndis_owner_from_handle(NDIS_HANDLE h, const char *api, void *site)
         if (magic == NDIS_ADAPTER_MAGIC)
         {
             ndis_adapter *a = h;
-            if (a->state == NDIS_ADAPTER_HALTED && !a->in_initialize)
-            {
-                vf_report("LC-03", a->owner, VF_CB_NONE, site,
-                          "%s called with the handle of %s after MiniportHaltEx returned", api, a->name);
+            if (adapter_handle_dead(a, api, site))
                 return NULL;
-            }
             return a->owner;
         }
     }

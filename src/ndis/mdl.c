@@ -4,7 +4,8 @@
  * Every MDL in the host describes memory already mapped in the process: MappedSystemVa is the
  * buffer's address and MDL_SOURCE_IS_NONPAGED_POOL is set once the MDL is "built", so
  * MmGetSystemAddressForMdlSafe never has anything to map. MDLs a driver allocates are ledger
- * entries (VF_RES_MDL, HA-10); a free of anything else is reported, never dereferenced blindly. */
+ * entries (VF_RES_MDL, HA-10); a free of anything else is reported, never dereferenced blindly.
+ * IoAllocateMdl / IoFreeMdl / MmBuildMdlForNonPagedPool live in src/kernel/mdl.c. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,7 +14,8 @@
 #define NDIS_MDL_TAG_MAGIC 0x4c444d48u /* "HMDL": host MDL allocated with its data */
 
 /* A driver MDL: the ledger entry sits in front of the MDL in the same allocation. */
-typedef struct mdl_block {
+typedef struct mdl_block
+{
     vf_res res;
     uint64_t magic;
     uint64_t pad_;
@@ -73,11 +75,6 @@ void ndis_mdl_host_free(struct _MDL *m)
     free(m);
 }
 
-static mdl_block *block_of(PMDL m)
-{
-    return (mdl_block *)((char *)m - sizeof(mdl_block));
-}
-
 static void mdl_reclaim(vf_res *r)
 {
     mdl_block *b = (mdl_block *)r;
@@ -119,8 +116,12 @@ static void driver_mdl_free(PMDL m, const char *api, void *site)
     if (!r)
     {
         vf_report("HA-10", NULL, VF_CB_NONE, site,
-                  "%s on an MDL that is not allocated (already freed, or not from NdisAllocateMdl/IoAllocateMdl)",
-                  api);
+                  "%s on an MDL that is not allocated (already freed, or not from NdisAllocateMdl/IoAllocateMdl)", api);
+        return;
+    }
+    if (!r->embedded || r->reclaim != mdl_reclaim)
+    {
+        vf_report("AP-02", NULL, VF_CB_NONE, site, "%s on an MDL from IoAllocateMdl (free it with IoFreeMdl)", api);
         return;
     }
     mdl_block *b = (mdl_block *)r;
@@ -146,53 +147,4 @@ VOID NdisFreeMdl(PMDL Mdl)
     void *site = VF_SITE();
     vf_check_irql_max(DISPATCH_LEVEL, "NdisFreeMdl", site);
     driver_mdl_free(Mdl, "NdisFreeMdl", site);
-}
-
-PMDL IoAllocateMdl(PVOID VirtualAddress, ULONG Length, BOOLEAN SecondaryBuffer, BOOLEAN ChargeQuota, struct _IRP *Irp)
-{
-    void *site = VF_SITE();
-    (void)SecondaryBuffer;
-    (void)ChargeQuota;
-    (void)Irp; /* Policy: IRPs are not modelled; the MDL is never attached to one. */
-    vf_check_irql_max(DISPATCH_LEVEL, "IoAllocateMdl", site);
-    if (vf_should_fail("IoAllocateMdl", site))
-        return NULL;
-    /* Policy: IoAllocateMdl has no NDIS handle; the MDL is charged to the owner of the callback
-     * the driver is in (its adapter or driver), or to no ledger on a driver thread outside any. */
-    PMDL m = driver_mdl_alloc(vf_current_owner(), VirtualAddress, Length, "IoAllocateMdl", site);
-    if (m)
-        m->MdlFlags = 0; /* not built yet: MmBuildMdlForNonPagedPool or a lock call follows */
-    return m;
-}
-
-VOID IoFreeMdl(PMDL Mdl)
-{
-    void *site = VF_SITE();
-    vf_check_irql_max(DISPATCH_LEVEL, "IoFreeMdl", site);
-    if (Mdl && !vf_ledger_find(VF_RES_MDL, Mdl))
-    {
-        /* Allocated while no owner was current: not in the ledger, identified by its block. */
-        mdl_block *b = block_of(Mdl);
-        if (b->magic == MDL_BLOCK_MAGIC && b->res.key == Mdl && !b->res.live)
-        {
-            b->magic = 0;
-            free(b);
-            return;
-        }
-    }
-    driver_mdl_free(Mdl, "IoFreeMdl", site);
-}
-
-VOID MmBuildMdlForNonPagedPool(PMDL MemoryDescriptorList)
-{
-    PMDL m = MemoryDescriptorList;
-    if (!m)
-        return;
-    m->MappedSystemVa = (PCHAR)m->StartVa + m->ByteOffset;
-    m->MdlFlags |= MDL_SOURCE_IS_NONPAGED_POOL;
-}
-
-SIZE_T MmSizeOfMdl(PVOID Base, SIZE_T Length)
-{
-    return mdl_size_for(Base, Length);
 }

@@ -19,7 +19,8 @@
 #include "ndis_internal.h"
 
 /* Ownership of an NBL (or stand-alone NB). Transitions are atomic compare-and-swaps. */
-typedef enum ndis_item_state {
+typedef enum ndis_item_state
+{
     NDIS_ITEM_FREE = 0,  /* in the pool's quarantine or free list */
     NDIS_ITEM_OWNED,     /* held by whoever allocated it (driver, or the protocol edge for its own pool) */
     NDIS_ITEM_INDICATED, /* indicated by a miniport without RESOURCES, not yet returned */
@@ -30,7 +31,11 @@ typedef enum ndis_item_state {
 
 const char *ndis_item_state_name(uint32_t s);
 
-typedef enum ndis_item_kind { NDIS_ITEM_NBL = 1, NDIS_ITEM_NB = 2 } ndis_item_kind;
+typedef enum ndis_item_kind
+{
+    NDIS_ITEM_NBL = 1,
+    NDIS_ITEM_NB = 2
+} ndis_item_kind;
 
 #define NDIS_ITEM_MAGIC_LIVE 0x4c425354494e444eull /* "NDNITSBL" */
 #define NDIS_ITEM_MAGIC_FREE 0x44454546494e444eull /* "NDNIFEED" */
@@ -42,19 +47,20 @@ typedef enum ndis_item_kind { NDIS_ITEM_NBL = 1, NDIS_ITEM_NB = 2 } ndis_item_ki
 typedef struct ndis_buf_pool ndis_buf_pool;
 typedef struct ndis_retreat_rec ndis_retreat_rec;
 
-typedef struct ndis_item_hdr {
+typedef struct ndis_item_hdr
+{
     uint64_t magic;
-    void *self;          /* the NET_BUFFER_LIST or NET_BUFFER that follows */
+    void *self; /* the NET_BUFFER_LIST or NET_BUFFER that follows */
     ndis_buf_pool *pool;
-    uint32_t state;      /* ndis_item_state, accessed with __atomic builtins */
-    uint16_t kind;       /* ndis_item_kind */
+    uint32_t state; /* ndis_item_state, accessed with __atomic builtins */
+    uint16_t kind;  /* ndis_item_kind */
     uint16_t flags;
-    ndis_adapter *adapter; /* adapter of the last indicate / send (written before the state) */
-    void *site;            /* driver site of the last indicate / alloc */
-    uint32_t generation;   /* adapter data-path generation at indicate (datapath.c) */
-    uint32_t ctx_prealloc; /* bytes of preallocated context space (NBL) */
-    struct ndis_item_hdr *qnext;  /* quarantine / free list link */
-    ndis_retreat_rec *retreats;   /* NB: storage NdisRetreatNetBufferDataStart allocated */
+    ndis_adapter *adapter;       /* adapter of the last indicate / send (written before the state) */
+    void *site;                  /* driver site of the last indicate / alloc */
+    uint32_t generation;         /* adapter data-path generation at indicate (datapath.c) */
+    uint32_t ctx_prealloc;       /* bytes of preallocated context space (NBL) */
+    struct ndis_item_hdr *qnext; /* quarantine / free list link */
+    ndis_retreat_rec *retreats;  /* NB: storage NdisRetreatNetBufferDataStart allocated */
     uint64_t pad_;
 } __attribute__((aligned(16))) ndis_item_hdr;
 
@@ -62,28 +68,30 @@ _Static_assert(sizeof(ndis_item_hdr) % 16 == 0, "item header keeps the NBL 16-by
 
 #define NDIS_BUF_POOL_MAGIC 0x504c4f4f50424e44ull /* "DNBPOOLP" */
 
-struct ndis_buf_pool {
+struct ndis_buf_pool
+{
     uint64_t magic;
     bool is_nbl_pool;
-    bool host_owned;        /* the protocol edge's pool: not in any ledger */
+    bool host_owned; /* the protocol edge's pool: not in any ledger */
     UCHAR protocol_id;
-    BOOLEAN allocate_nb;    /* fAllocateNetBuffer */
+    BOOLEAN allocate_nb; /* fAllocateNetBuffer */
     USHORT context_size;
     ULONG pool_tag;
     ULONG data_size;
     ULONG flags;
-    vf_owner *owner;        /* NULL for host pools */
-    vf_res res;             /* ledger entry (driver pools) */
+    vf_owner *owner; /* NULL for host pools */
+    vf_res res;      /* ledger entry (driver pools) */
     void *alloc_site;
-    uint32_t live;          /* items allocated and not freed (atomic) */
-    uint32_t indicated;     /* of those, currently indicated (atomic) */
-    uint32_t freed;         /* NdisFree*Pool was called: the pool waits for its last item (atomic) */
+    uint32_t live;      /* items allocated and not freed (atomic) */
+    uint32_t indicated; /* of those, currently indicated (atomic) */
+    uint32_t freed;     /* NdisFree*Pool was called: the pool waits for its last item (atomic) */
     size_t slot_size;
-    exec_mutex lock;        /* free list, quarantine, slot list */
+    size_t nb_item_off; /* offset of the preallocated NB from the slot's header, 0 if none */
+    exec_mutex lock;    /* free list, quarantine, slot list */
     ndis_item_hdr *free_list;
     ndis_item_hdr *q_head, *q_tail;
     unsigned q_len;
-    void **slots;           /* every slot ever allocated, freed with the pool */
+    void **slots; /* every slot ever allocated, freed with the pool */
     size_t n_slots, cap_slots;
 };
 
@@ -129,11 +137,11 @@ void ndis_host_nbl_free(PNET_BUFFER_LIST nbl);
 void ndis_item_reclaim_nbl(ndis_item_hdr *h);
 
 /* Shared by nbl_pool.c and net_buffer.c */
-void ndis_pool_item_release(ndis_item_hdr *h);                 /* back to its pool (quarantine) */
-ndis_item_hdr *ndis_pool_item_take(ndis_buf_pool *p);          /* a fresh zeroed slot, or NULL */
+void ndis_pool_item_release(ndis_item_hdr *h);                    /* back to its pool (quarantine) */
+ndis_item_hdr *ndis_pool_item_take(ndis_buf_pool *p);             /* a fresh zeroed slot, or NULL */
 void ndis_nb_init_pool_data(ndis_item_hdr *nbh, ULONG data_size); /* MDL + data after the NB */
-void ndis_nb_release_retreats(PNET_BUFFER nb);                 /* frees storage Retreat allocated */
-size_t ndis_nb_slot_extra(ULONG data_size);                    /* bytes of MDL + data after an NB */
+void ndis_nb_release_retreats(PNET_BUFFER nb);                    /* frees storage Retreat allocated */
+size_t ndis_nb_slot_extra(ULONG data_size);                       /* bytes of MDL + data after an NB */
 
 /* ---- MDL helpers (mdl.c) ---- */
 

@@ -36,11 +36,25 @@ void ndis_adapter_destroy(ndis_adapter *a);
 NDIS_STATUS ndis_adapter_initialize(ndis_adapter *a);
 /* MiniportRestart from Paused; waits for NdisMRestartComplete when pending. */
 NDIS_STATUS ndis_adapter_restart(ndis_adapter *a);
-/* MiniportPause from Running; `on_pause_started` runs after MiniportPause returned (the protocol
- * edge gives back what it holds there); waits for NdisMPauseComplete when pending. */
-NDIS_STATUS ndis_adapter_pause(ndis_adapter *a, void (*on_pause_started)(void *arg, ndis_adapter *a), void *arg);
-/* MiniportHaltEx from Paused, then the halt-return checks of the verifier. */
-void ndis_adapter_halt(ndis_adapter *a, NDIS_HALT_ACTION action);
+/* What the bound protocol does around a pause. `started` runs once MiniportPause has returned
+ * (the protocol gives back what its policy says it gives back at a pause); `watchdog` runs when a
+ * pending pause has not completed within the pause time-out and must give back everything the
+ * protocol still holds (returns how many NBLs that was). Either may be NULL. */
+typedef struct ndis_pause_hooks {
+    void (*started)(void *arg, ndis_adapter *a);
+    size_t (*watchdog)(void *arg, ndis_adapter *a);
+    void *arg;
+} ndis_pause_hooks;
+/* MiniportPause from Running; waits for NdisMPauseComplete when pending. A pause that does not
+ * complete while the protocol holds NBLs is the protocol's doing: after the time-out the
+ * watchdog hook releases them and the host waits once more; only a pause that still does not
+ * complete is reported (LC-10). */
+NDIS_STATUS ndis_adapter_pause(ndis_adapter *a, const ndis_pause_hooks *hooks);
+/* MiniportHaltEx from Paused, then the halt-return checks of the verifier. While the halt
+ * handler runs, a watchdog thread gives back what the protocol still holds once the halt
+ * time-out expires (hooks->watchdog; a halt handler correctly waiting for its receives then
+ * returns), and reports HA-01 if the handler still has not returned after a second time-out. */
+void ndis_adapter_halt(ndis_adapter *a, NDIS_HALT_ACTION action, const ndis_pause_hooks *hooks);
 /* MiniportShutdownEx; terminal: no callback follows. */
 void ndis_adapter_shutdown(ndis_adapter *a, NDIS_SHUTDOWN_ACTION action);
 /* MiniportDevicePnPEventNotify. */
@@ -52,7 +66,7 @@ NDIS_STATUS ndis_adapter_oid(ndis_adapter *a, NDIS_REQUEST_TYPE type, NDIS_OID o
                              ULONG *bytes, ULONG *needed);
 
 /* Time limits (nanoseconds) the host waits for pending operations before reporting a watchdog
- * finding; defaults follow the Windows watchdogs (OID 12 s, pause/restart 20 s). */
+ * finding; defaults follow the Windows watchdogs (OID 12 s, pause/restart/halt 20 s). */
 typedef struct ndis_timeouts {
     int64_t pause_ns, restart_ns, oid_ns, halt_ns;
 } ndis_timeouts;

@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "call_driver.h"
 #include "ndis_host.h"
 
 const ndis_timeouts *ndis_get_timeouts(void);
@@ -88,13 +89,7 @@ NDIS_STATUS ndis_adapter_oid(ndis_adapter *a, NDIS_REQUEST_TYPE type, NDIS_OID o
 
     pending_op_begin(&a->oid_op);
     NDIS_STATUS st = NDIS_STATUS_FAILURE;
-    {
-        vf_frame f;
-        vf_enter(&f, VF_CB_OID_REQUEST, a->owner);
-        vf_set_irql(PASSIVE_LEVEL);
-        st = d->chars.OidRequestHandler(a->context, r);
-        vf_leave(&f);
-    }
+    NDIS_CALL_DRIVER(a->owner, VF_CB_OID_REQUEST, PASSIVE_LEVEL, st = d->chars.OidRequestHandler(a->context, r));
     if (pending_op_returned(&a->oid_op, st, NDIS_STATUS_PENDING))
         vf_report("OI-01", a->owner, VF_CB_OID_REQUEST, a->oid_op.first_site,
                   "NdisMOidRequestComplete called for OID 0x%08X although MiniportOidRequest returned 0x%08X, not "

@@ -210,8 +210,7 @@ void vf_vreport_sev(const char *rule, vf_severity sev, vf_owner *owner, vf_callb
     vf_report_msg(rule, true, sev, owner, cb, site, false, buf);
 }
 
-void vf_report_sev(const char *rule, vf_severity sev, vf_owner *owner, vf_callback cb, void *site, const char *fmt,
-                   ...)
+void vf_report_sev(const char *rule, vf_severity sev, vf_owner *owner, vf_callback cb, void *site, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);

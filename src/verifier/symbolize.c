@@ -10,6 +10,7 @@
 #include "kernel/exec/exec.h"
 
 #include <dlfcn.h>
+#include <dwarf.h>
 #include <elfutils/libdwfl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -113,6 +114,7 @@ typedef struct cache_entry
     const void *module_base; /* dladdr's dli_fbase when the entry was made */
     const char *module_key;  /* interned dladdr dli_fname */
     vf_site site;
+    bool entry; /* pc is the first instruction of a function */
     struct cache_entry *next;
 } cache_entry;
 
@@ -124,8 +126,45 @@ static size_t cache_slot(uintptr_t pc)
     return (size_t)((pc >> 2) ^ (pc >> 14)) & (CACHE_BUCKETS - 1);
 }
 
+static void set_file(vf_site *out, const char *file, const char *comp_dir)
+{
+    if (file && file[0] != '/' && comp_dir)
+    {
+        char *full = NULL;
+        if (asprintf(&full, "%s/%s", comp_dir, file) >= 0)
+        {
+            out->file = vf_intern(full);
+            free(full);
+            return;
+        }
+    }
+    out->file = vf_intern(file);
+}
+
+/* libdw before 0.191 finds a CU by address only through .debug_aranges, which Clang does not emit
+ * by default; walk the CUs' own address ranges instead. Lock held. */
+static void lookup_cu_scan(Dwfl_Module *mod, uintptr_t pc, vf_site *out)
+{
+    Dwarf_Addr bias = 0;
+    for (Dwarf_Die *cu = dwfl_module_nextcu(mod, NULL, &bias); cu; cu = dwfl_module_nextcu(mod, cu, &bias))
+    {
+        if (dwarf_haspc(cu, pc - bias) <= 0)
+            continue;
+        Dwarf_Line *line = dwarf_getsrc_die(cu, pc - bias);
+        if (!line)
+            continue;
+        int lineno = 0;
+        dwarf_lineno(line, &lineno);
+        Dwarf_Attribute attr;
+        const char *comp_dir = dwarf_formstring(dwarf_attr(cu, DW_AT_comp_dir, &attr));
+        set_file(out, dwarf_linesrc(line, NULL, NULL), comp_dir);
+        out->line = lineno;
+        return;
+    }
+}
+
 /* Lock held. */
-static void lookup_dwfl(uintptr_t pc, const char *dl_name, const void *dl_base, vf_site *out)
+static void lookup_dwfl(uintptr_t pc, const char *dl_name, const void *dl_base, vf_site *out, bool *entry)
 {
     memset(out, 0, sizeof *out);
     if (!dwfl)
@@ -165,36 +204,30 @@ static void lookup_dwfl(uintptr_t pc, const char *dl_name, const void *dl_base, 
     if (dwfl_module_getelf(mod, &bias))
         out->offset = pc - (uintptr_t)bias;
 
-    const char *fn = dwfl_module_addrname(mod, pc);
+    GElf_Off sym_off = 1;
+    GElf_Sym sym;
+    const char *fn = dwfl_module_addrinfo(mod, pc, &sym_off, &sym, NULL, NULL, NULL);
+    *entry = fn && sym_off == 0 && GELF_ST_TYPE(sym.st_info) == STT_FUNC;
     out->function = vf_intern(fn);
 
     Dwfl_Line *line = dwfl_module_getsrc(mod, pc);
-    if (line)
+    if (!line)
+    {
+        lookup_cu_scan(mod, pc, out);
+        return;
+    }
     {
         int lineno = 0;
         const char *file = dwfl_lineinfo(line, NULL, &lineno, NULL, NULL, NULL);
-        if (file && file[0] != '/')
-        {
-            const char *dir = dwfl_line_comp_dir(line);
-            if (dir)
-            {
-                char *full = NULL;
-                if (asprintf(&full, "%s/%s", dir, file) >= 0)
-                {
-                    out->file = vf_intern(full);
-                    free(full);
-                }
-            }
-        }
-        if (!out->file)
-            out->file = vf_intern(file);
+        set_file(out, file, dwfl_line_comp_dir(line));
         out->line = lineno;
     }
 }
 
-void vf_symbolize(const void *pc, vf_site *out)
+static void lookup(const void *pc, vf_site *out, bool *entry)
 {
     memset(out, 0, sizeof *out);
+    *entry = false;
     if (!pc)
         return;
     uintptr_t addr = (uintptr_t)pc;
@@ -218,6 +251,7 @@ void vf_symbolize(const void *pc, vf_site *out)
             if (e->module_base == base && e->module_key == dl_name)
             {
                 *out = e->site;
+                *entry = e->entry;
                 exec_mutex_unlock(&sym_lock);
                 return;
             }
@@ -227,7 +261,7 @@ void vf_symbolize(const void *pc, vf_site *out)
         }
         pp = &e->next;
     }
-    lookup_dwfl(addr, dl_name, base, out);
+    lookup_dwfl(addr, dl_name, base, out, entry);
     cache_entry *e = malloc(sizeof *e);
     if (e)
     {
@@ -235,20 +269,28 @@ void vf_symbolize(const void *pc, vf_site *out)
         e->module_base = base;
         e->module_key = dl_name;
         e->site = *out;
+        e->entry = *entry;
         e->next = cache[slot];
         cache[slot] = e;
     }
     exec_mutex_unlock(&sym_lock);
 }
 
+void vf_symbolize(const void *pc, vf_site *out)
+{
+    bool entry;
+    lookup(pc, out, &entry);
+}
+
 void vf_symbolize_return(const void *ret, vf_site *out)
 {
-    if (!ret)
-    {
-        memset(out, 0, sizeof *out);
+    bool entry;
+    lookup(ret, out, &entry);
+    /* Callers sometimes name a driver function itself (the callback that misbehaved): a function's
+     * first instruction is never a return address, so it is resolved as it is. */
+    if (!ret || entry)
         return;
-    }
-    vf_symbolize((const char *)ret - 1, out);
+    lookup((const char *)ret - 1, out, &entry);
     if (out->offset)
         out->offset += 1;
 }

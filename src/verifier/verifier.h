@@ -290,7 +290,9 @@ void vf_fault_exclude_site(const char *module, uintptr_t offset);
  * first call (a dlopen'ed driver) is found by re-reading the process's mappings. Thread-safe. */
 void vf_symbolize(const void *pc, vf_site *out);
 /* For a return address (VF_SITE()): resolves pc - 1, the call instruction, so that file:line is the
- * line of the call; `offset` is still that of the return address. NULL gives an empty site. */
+ * line of the call; `offset` is still that of the return address. NULL gives an empty site.
+ * The first instruction of a function (a callback pointer passed as a site) is resolved as itself.
+ * vf_report resolves its `site` this way. */
 void vf_symbolize_return(const void *ret, vf_site *out);
 
 /* ---- rule table ----------------------------------------------------------------------------- */

@@ -29,8 +29,11 @@ static void test_line_format(void **state)
         .callback = "MiniportInitializeEx",
         .owner = "adapter 0",
         .message = "timer object still allocated when MiniportHaltEx returned",
-        .site = {.file = "/src/drivers/vnic/vnic.c", .line = 123, .function = "VnicInitialize",
-                 .module = "/b/vnic.so", .offset = 0x1234},
+        .site = {.file = "/src/drivers/vnic/vnic.c",
+                 .line = 123,
+                 .function = "VnicInitialize",
+                 .module = "/b/vnic.so",
+                 .offset = 0x1234},
         .count = 1,
     };
     char *s = render(&f);

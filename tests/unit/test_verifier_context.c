@@ -140,8 +140,8 @@ static void test_irql_names(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_names_documented),     cmocka_unit_test(test_names_distinct_and_total),
-        cmocka_unit_test(test_frames_nest),          cmocka_unit_test(test_unbalanced_leave_unwinds),
+        cmocka_unit_test(test_names_documented),      cmocka_unit_test(test_names_distinct_and_total),
+        cmocka_unit_test(test_frames_nest),           cmocka_unit_test(test_unbalanced_leave_unwinds),
         cmocka_unit_test(test_context_is_per_thread), cmocka_unit_test(test_irql_names),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

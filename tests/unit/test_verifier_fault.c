@@ -13,7 +13,7 @@
 
 /* Distinct call sites, as a driver calling an allocator from three places would have. The stores
  * to `sink` keep the compiler from folding the three identical functions into one. */
-static volatile int sink;
+static _Atomic int sink;
 
 static __attribute__((noinline)) bool alloc_api(void)
 {
@@ -222,7 +222,11 @@ static void test_unique_site_exclusion(void **state)
     assert_true(site_b());
 }
 
-enum { THREADS = 4, CALLS = 1000 };
+enum
+{
+    THREADS = 4,
+    CALLS = 1000
+};
 
 static void *caller(void *arg)
 {

@@ -192,7 +192,11 @@ static void test_unknown_rule_recorded(void **state)
 #endif
 }
 
-enum { THREADS = 4, REPORTS = 2000 };
+enum
+{
+    THREADS = 4,
+    REPORTS = 2000
+};
 
 static void *reporter(void *arg)
 {

@@ -240,13 +240,27 @@ static void test_kind_rules(void **state)
         vf_res_kind k;
         const char *rule;
     } map[] = {
-        {VF_RES_POOL, "HA-05"},          {VF_RES_TIMER, "HA-04"},     {VF_RES_NBL_POOL, "HA-07"},
-        {VF_RES_NB_POOL, "HA-07"},       {VF_RES_NBL, "HA-07"},       {VF_RES_NB, "HA-07"},
-        {VF_RES_WORK_ITEM, "HA-10"},     {VF_RES_CONFIG, "HA-10"},    {VF_RES_MDL, "HA-10"},
-        {VF_RES_RW_LOCK, "HA-10"},       {VF_RES_SPIN_LOCK, "HA-10"}, {VF_RES_LOOKASIDE, "HA-10"},
-        {VF_RES_GENERIC_OBJECT, "HA-10"}, {VF_RES_STRING, "HA-10"},   {VF_RES_INTERRUPT, "HA-03"},
-        {VF_RES_SHARED_MEMORY, "HA-06"}, {VF_RES_IO_PORT, "HA-09"},   {VF_RES_IO_SPACE, "HA-09"},
-        {VF_RES_DMA, "HA-09"},           {VF_RES_PORT, "HA-08"},      {VF_RES_RX_INDICATED, "HA-11"},
+        {VF_RES_POOL, "HA-05"},
+        {VF_RES_TIMER, "HA-04"},
+        {VF_RES_NBL_POOL, "HA-07"},
+        {VF_RES_NB_POOL, "HA-07"},
+        {VF_RES_NBL, "HA-07"},
+        {VF_RES_NB, "HA-07"},
+        {VF_RES_WORK_ITEM, "HA-10"},
+        {VF_RES_CONFIG, "HA-10"},
+        {VF_RES_MDL, "HA-10"},
+        {VF_RES_RW_LOCK, "HA-10"},
+        {VF_RES_SPIN_LOCK, "HA-10"},
+        {VF_RES_LOOKASIDE, "HA-10"},
+        {VF_RES_GENERIC_OBJECT, "HA-10"},
+        {VF_RES_STRING, "HA-10"},
+        {VF_RES_INTERRUPT, "HA-03"},
+        {VF_RES_SHARED_MEMORY, "HA-06"},
+        {VF_RES_IO_PORT, "HA-09"},
+        {VF_RES_IO_SPACE, "HA-09"},
+        {VF_RES_DMA, "HA-09"},
+        {VF_RES_PORT, "HA-08"},
+        {VF_RES_RX_INDICATED, "HA-11"},
     };
     assert_int_equal(sizeof map / sizeof map[0], VF_RES_COUNT);
     for (size_t i = 0; i < VF_RES_COUNT; i++)
@@ -260,7 +274,10 @@ static void test_kind_rules(void **state)
 static void test_many_entries(void **state)
 {
     (void)state;
-    enum { N = 50000 };
+    enum
+    {
+        N = 50000
+    };
     vf_owner *o = vf_owner_create(VF_OWNER_ADAPTER, NULL, "adapter big");
     char *keys = malloc(N);
     vf_res **r = malloc(N * sizeof *r);
@@ -281,7 +298,11 @@ static void test_many_entries(void **state)
     vf_owner_destroy(o);
 }
 
-enum { THREADS = 4, PER_THREAD = 4000 };
+enum
+{
+    THREADS = 4,
+    PER_THREAD = 4000
+};
 
 static void *churn(void *arg)
 {

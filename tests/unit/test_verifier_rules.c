@@ -75,8 +75,8 @@ static void test_catalog_complete(void **state)
 static void test_severities(void **state)
 {
     (void)state;
-    static const char *const warnings[] = {"LC-11", "LC-14", "LC-16", "IN-05", "IN-08", "IN-09", "HA-12",
-                                           "SD-04", "SD-05", "PO-04", "IQ-02"};
+    static const char *const warnings[] = {"LC-11", "LC-14", "LC-16", "IN-05", "IN-08", "IN-09",
+                                           "HA-12", "SD-04", "SD-05", "PO-04", "IQ-02"};
     size_t nwarn = 0;
     for (size_t i = 0; i < vf_rule_count(); i++)
         if (vf_rule_at(i)->severity == VF_SEV_WARNING)
@@ -95,13 +95,13 @@ static void test_doc_links(void **state)
                         "https://learn.microsoft.com/windows-hardware/drivers/network/halt-handler");
     assert_string_equal(vf_rule_find("LC-03")->doc,
                         "https://learn.microsoft.com/windows-hardware/drivers/ddi/ndis/nc-ndis-miniport_halt");
-    assert_string_equal(vf_rule_find("PO-01")->doc,
-                        "https://learn.microsoft.com/windows-hardware/drivers/ddi/nblapi/"
-                        "ns-nblapi-net_buffer_list_pool_parameters");
+    assert_string_equal(vf_rule_find("PO-01")->doc, "https://learn.microsoft.com/windows-hardware/drivers/ddi/nblapi/"
+                                                    "ns-nblapi-net_buffer_list_pool_parameters");
     assert_string_equal(vf_rule_find("IQ-01")->doc,
                         "https://learn.microsoft.com/windows-hardware/drivers/devtest/irql-rule-set--ndis-");
-    assert_string_equal(vf_rule_find("OI-01")->doc,
-                        "https://learn.microsoft.com/windows-hardware/drivers/debugger/bug-check-0x7c--bugcode-ndis-driver");
+    assert_string_equal(
+        vf_rule_find("OI-01")->doc,
+        "https://learn.microsoft.com/windows-hardware/drivers/debugger/bug-check-0x7c--bugcode-ndis-driver");
     for (size_t i = 0; i < vf_rule_count(); i++)
         if (strcmp(vf_rule_at(i)->id, VF_RULE_HOST_ERROR) != 0)
             assert_non_null(vf_rule_at(i)->doc);

@@ -92,6 +92,18 @@ static void test_return_address_gives_call_line(void **state)
     assert_int_equal(s.offset, (uintptr_t)ret - (uintptr_t)info.dli_fbase);
 }
 
+static void test_function_pointer_as_site(void **state)
+{
+    (void)state;
+    /* Hosts pass a driver callback's address as the site of a finding about that callback. */
+    vf_site direct, as_site;
+    vf_symbolize((const void *)target_function, &direct);
+    vf_symbolize_return((const void *)target_function, &as_site);
+    assert_string_equal(as_site.function, "target_function");
+    assert_int_equal(as_site.line, direct.line);
+    assert_int_equal(as_site.offset, direct.offset);
+}
+
 static void test_null_and_wild(void **state)
 {
     (void)state;
@@ -141,6 +153,7 @@ int main(void)
         cmocka_unit_test(test_module_relative_offset),
         cmocka_unit_test(test_library_function),
         cmocka_unit_test(test_return_address_gives_call_line),
+        cmocka_unit_test(test_function_pointer_as_site),
         cmocka_unit_test(test_null_and_wild),
         cmocka_unit_test(test_threads),
     };

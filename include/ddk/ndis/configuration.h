@@ -8,22 +8,27 @@
 
 NDISHOST_EXTERN_C_BEGIN
 
-typedef enum _NDIS_PARAMETER_TYPE {
+typedef enum _NDIS_PARAMETER_TYPE
+{
     NdisParameterInteger,
     NdisParameterHexInteger,
     NdisParameterString,
     NdisParameterMultiString,
     NdisParameterBinary
-} NDIS_PARAMETER_TYPE, *PNDIS_PARAMETER_TYPE;
+} NDIS_PARAMETER_TYPE,
+    *PNDIS_PARAMETER_TYPE;
 
-typedef struct {
+typedef struct
+{
     USHORT Length;
     PVOID Buffer;
 } BINARY_DATA;
 
-typedef struct _NDIS_CONFIGURATION_PARAMETER {
+typedef struct _NDIS_CONFIGURATION_PARAMETER
+{
     NDIS_PARAMETER_TYPE ParameterType;
-    union {
+    union
+    {
         ULONG IntegerData;
         NDIS_STRING StringData;
         BINARY_DATA BinaryData;
@@ -32,7 +37,8 @@ typedef struct _NDIS_CONFIGURATION_PARAMETER {
 
 #define NDIS_CONFIGURATION_OBJECT_REVISION_1 1
 #define NDIS_CONFIG_FLAG_FILTER_INSTANCE_CONFIGURATION 0x00000001
-typedef struct _NDIS_CONFIGURATION_OBJECT {
+typedef struct _NDIS_CONFIGURATION_OBJECT
+{
     NDIS_OBJECT_HEADER Header;
     NDIS_HANDLE NdisHandle;
     ULONG Flags;
@@ -60,7 +66,10 @@ VOID NdisOpenConfigurationKeyByIndex(PNDIS_STATUS Status, NDIS_HANDLE Configurat
 
 /* Strings. NDIS_STRING_CONST builds a counted string from a literal; -fshort-wchar makes L""
  * literals 16-bit as on Windows. */
-#define NDIS_STRING_CONST(x) {sizeof(L##x) - sizeof(WCHAR), sizeof(L##x), (PWCH)L##x}
+#define NDIS_STRING_CONST(x)                                                                                           \
+    {                                                                                                                  \
+        sizeof(L##x) - sizeof(WCHAR), sizeof(L##x), (PWCH)L##x                                                         \
+    }
 
 /* NdisInitUnicodeString, NdisEqualString and NdisFreeString are Rtl wrappers in
  * ndis/kernel_services.h. NdisInitializeString allocates the copy that NdisFreeString frees. */

@@ -63,7 +63,8 @@ typedef ULONG NDIS_ERROR_CODE, *PNDIS_ERROR_CODE;
 /* ---- enumerations passed to miniport callbacks --------------------------------------------- */
 
 /* Declaration order as in ndis.h (ndis-contract.md, "Notes on names"). */
-typedef enum _NDIS_HALT_ACTION {
+typedef enum _NDIS_HALT_ACTION
+{
     NdisHaltDeviceDisabled,
     NdisHaltDeviceInstanceDeInitialized,
     NdisHaltDevicePoweredDown,
@@ -71,14 +72,18 @@ typedef enum _NDIS_HALT_ACTION {
     NdisHaltDeviceFailed,
     NdisHaltDeviceInitializationFailed,
     NdisHaltDeviceStopped
-} NDIS_HALT_ACTION, *PNDIS_HALT_ACTION;
+} NDIS_HALT_ACTION,
+    *PNDIS_HALT_ACTION;
 
-typedef enum _NDIS_SHUTDOWN_ACTION {
+typedef enum _NDIS_SHUTDOWN_ACTION
+{
     NdisShutdownPowerOff,
     NdisShutdownBugCheck
-} NDIS_SHUTDOWN_ACTION, *PNDIS_SHUTDOWN_ACTION;
+} NDIS_SHUTDOWN_ACTION,
+    *PNDIS_SHUTDOWN_ACTION;
 
-typedef enum _NDIS_DEVICE_PNP_EVENT {
+typedef enum _NDIS_DEVICE_PNP_EVENT
+{
     NdisDevicePnPEventQueryRemoved,
     NdisDevicePnPEventRemoved,
     NdisDevicePnPEventSurpriseRemoved,
@@ -87,13 +92,15 @@ typedef enum _NDIS_DEVICE_PNP_EVENT {
     NdisDevicePnPEventPowerProfileChanged,
     NdisDevicePnPEventFilterListChanged,
     NdisDevicePnPEventMaximum
-} NDIS_DEVICE_PNP_EVENT, *PNDIS_DEVICE_PNP_EVENT;
+} NDIS_DEVICE_PNP_EVENT,
+    *PNDIS_DEVICE_PNP_EVENT;
 
 /* InformationBuffer of NdisDevicePnPEventPowerProfileChanged. */
 #define NdisPowerProfileBattery 0
 #define NdisPowerProfileAcOnLine 1
 
-typedef enum _NET_PNP_EVENT_CODE {
+typedef enum _NET_PNP_EVENT_CODE
+{
     NetEventSetPower,
     NetEventQueryPower,
     NetEventQueryRemoveDevice,
@@ -118,17 +125,21 @@ typedef enum _NET_PNP_EVENT_CODE {
     NetEventRequirePause,
     NetEventUploadGftFlowEntries,
     NetEventMaximum
-} NET_PNP_EVENT_CODE, *PNET_PNP_EVENT_CODE;
+} NET_PNP_EVENT_CODE,
+    *PNET_PNP_EVENT_CODE;
 
-typedef enum _NDIS_INTERRUPT_TYPE {
+typedef enum _NDIS_INTERRUPT_TYPE
+{
     NDIS_CONNECT_LINE_BASED = 1,
     NDIS_CONNECT_MESSAGE_BASED
-} NDIS_INTERRUPT_TYPE, *PNDIS_INTERRUPT_TYPE;
+} NDIS_INTERRUPT_TYPE,
+    *PNDIS_INTERRUPT_TYPE;
 
 /* ---- initialize / pause / restart parameters ------------------------------------------------ */
 
 #define NDIS_MINIPORT_INIT_PARAMETERS_REVISION_1 1
-typedef struct _NDIS_MINIPORT_INIT_PARAMETERS {
+typedef struct _NDIS_MINIPORT_INIT_PARAMETERS
+{
     NDIS_OBJECT_HEADER Header;
     ULONG Flags;
     struct _CM_RESOURCE_LIST *AllocatedResources;
@@ -139,7 +150,7 @@ typedef struct _NDIS_MINIPORT_INIT_PARAMETERS {
     PNDIS_PORT_AUTHENTICATION_PARAMETERS DefaultPortAuthStates;
     PNDIS_PCI_DEVICE_CUSTOM_PROPERTIES PciDeviceCustomProperties;
 } NDIS_MINIPORT_INIT_PARAMETERS, *PNDIS_MINIPORT_INIT_PARAMETERS;
-#define NDIS_SIZEOF_MINIPORT_INIT_PARAMETER_REVISION_1                                                                \
+#define NDIS_SIZEOF_MINIPORT_INIT_PARAMETER_REVISION_1                                                                 \
     RTL_SIZEOF_THROUGH_FIELD(NDIS_MINIPORT_INIT_PARAMETERS, PciDeviceCustomProperties)
 #define NDIS_SIZEOF_MINIPORT_INIT_PARAMETERS_REVISION_1 NDIS_SIZEOF_MINIPORT_INIT_PARAMETER_REVISION_1
 
@@ -153,15 +164,17 @@ typedef struct _NDIS_MINIPORT_INIT_PARAMETERS {
 #define NDIS_PAUSE_MINIPORT_DEVICE_REMOVE 0x00000080
 
 #define NDIS_MINIPORT_PAUSE_PARAMETERS_REVISION_1 1
-typedef struct _NDIS_MINIPORT_PAUSE_PARAMETERS {
+typedef struct _NDIS_MINIPORT_PAUSE_PARAMETERS
+{
     NDIS_OBJECT_HEADER Header;
     ULONG Flags;
     ULONG PauseReason;
 } NDIS_MINIPORT_PAUSE_PARAMETERS, *PNDIS_MINIPORT_PAUSE_PARAMETERS;
-#define NDIS_SIZEOF_MINIPORT_PAUSE_PARAMETERS_REVISION_1                                                              \
+#define NDIS_SIZEOF_MINIPORT_PAUSE_PARAMETERS_REVISION_1                                                               \
     RTL_SIZEOF_THROUGH_FIELD(NDIS_MINIPORT_PAUSE_PARAMETERS, PauseReason)
 
-typedef struct _NDIS_RESTART_ATTRIBUTES {
+typedef struct _NDIS_RESTART_ATTRIBUTES
+{
     struct _NDIS_RESTART_ATTRIBUTES *Next;
     NDIS_OID Oid;
     ULONG DataLength;
@@ -169,17 +182,19 @@ typedef struct _NDIS_RESTART_ATTRIBUTES {
 } NDIS_RESTART_ATTRIBUTES, *PNDIS_RESTART_ATTRIBUTES;
 
 #define NDIS_MINIPORT_RESTART_PARAMETERS_REVISION_1 1
-typedef struct _NDIS_MINIPORT_RESTART_PARAMETERS {
+typedef struct _NDIS_MINIPORT_RESTART_PARAMETERS
+{
     NDIS_OBJECT_HEADER Header;
     PNDIS_RESTART_ATTRIBUTES RestartAttributes;
     ULONG Flags;
 } NDIS_MINIPORT_RESTART_PARAMETERS, *PNDIS_MINIPORT_RESTART_PARAMETERS;
-#define NDIS_SIZEOF_MINIPORT_RESTART_PARAMETERS_REVISION_1                                                            \
+#define NDIS_SIZEOF_MINIPORT_RESTART_PARAMETERS_REVISION_1                                                             \
     RTL_SIZEOF_THROUGH_FIELD(NDIS_MINIPORT_RESTART_PARAMETERS, Flags)
 
 #define NDIS_RESTART_GENERAL_ATTRIBUTES_REVISION_1 1
 #define NDIS_RESTART_GENERAL_ATTRIBUTES_REVISION_2 2
-typedef struct _NDIS_RESTART_GENERAL_ATTRIBUTES {
+typedef struct _NDIS_RESTART_GENERAL_ATTRIBUTES
+{
     NDIS_OBJECT_HEADER Header;
     ULONG MtuSize;
     ULONG64 MaxXmitLinkSpeed;
@@ -199,9 +214,9 @@ typedef struct _NDIS_RESTART_GENERAL_ATTRIBUTES {
     ULONG SupportedOidListLength;
     ULONG MaxLookaheadSizeAccessed;
 } NDIS_RESTART_GENERAL_ATTRIBUTES, *PNDIS_RESTART_GENERAL_ATTRIBUTES;
-#define NDIS_SIZEOF_RESTART_GENERAL_ATTRIBUTES_REVISION_1                                                             \
+#define NDIS_SIZEOF_RESTART_GENERAL_ATTRIBUTES_REVISION_1                                                              \
     RTL_SIZEOF_THROUGH_FIELD(NDIS_RESTART_GENERAL_ATTRIBUTES, SupportedOidListLength)
-#define NDIS_SIZEOF_RESTART_GENERAL_ATTRIBUTES_REVISION_2                                                             \
+#define NDIS_SIZEOF_RESTART_GENERAL_ATTRIBUTES_REVISION_2                                                              \
     RTL_SIZEOF_THROUGH_FIELD(NDIS_RESTART_GENERAL_ATTRIBUTES, MaxLookaheadSizeAccessed)
 
 /* ---- OID requests ------------------------------------------------------------------------- */
@@ -212,29 +227,34 @@ typedef struct _NDIS_RESTART_GENERAL_ATTRIBUTES {
 #define NDIS_OID_REQUEST_FLAGS_VPORT_ID_VALID 0x0001
 #define NDIS_OID_REQUEST_TIMEOUT_INFINITE 0
 
-typedef struct _NDIS_OID_REQUEST {
+typedef struct _NDIS_OID_REQUEST
+{
     NDIS_OBJECT_HEADER Header;
     NDIS_REQUEST_TYPE RequestType;
     NDIS_PORT_NUMBER PortNumber;
     UINT Timeout;
     PVOID RequestId;
     NDIS_HANDLE RequestHandle;
-    union _REQUEST_DATA {
-        struct _QUERY {
+    union _REQUEST_DATA
+    {
+        struct _QUERY
+        {
             NDIS_OID Oid;
             PVOID InformationBuffer;
             UINT InformationBufferLength;
             UINT BytesWritten;
             UINT BytesNeeded;
         } QUERY_INFORMATION;
-        struct _SET {
+        struct _SET
+        {
             NDIS_OID Oid;
             PVOID InformationBuffer;
             UINT InformationBufferLength;
             UINT BytesRead;
             UINT BytesNeeded;
         } SET_INFORMATION;
-        struct _METHOD {
+        struct _METHOD
+        {
             NDIS_OID Oid;
             PVOID InformationBuffer;
             ULONG InputBufferLength;
@@ -264,7 +284,8 @@ typedef struct _NDIS_OID_REQUEST {
 #define NDIS_STATUS_INDICATION_FLAGS_MEDIA_CONNECT_TO_CONNECT 0x00000001
 #define NDIS_STATUS_INDICATION_FLAGS_NDIS_RESERVED 0x00000FFF
 
-typedef struct _NDIS_STATUS_INDICATION {
+typedef struct _NDIS_STATUS_INDICATION
+{
     NDIS_OBJECT_HEADER Header;
     NDIS_HANDLE SourceHandle;
     NDIS_PORT_NUMBER PortNumber;
@@ -281,7 +302,8 @@ typedef struct _NDIS_STATUS_INDICATION {
 
 /* ---- PnP events --------------------------------------------------------------------------- */
 
-typedef struct _NET_PNP_EVENT {
+typedef struct _NET_PNP_EVENT
+{
     NET_PNP_EVENT_CODE NetEvent;
     PVOID Buffer;
     ULONG BufferLength;
@@ -293,7 +315,8 @@ typedef struct _NET_PNP_EVENT {
 
 #define NET_PNP_EVENT_NOTIFICATION_REVISION_1 1
 #define NET_PNP_EVENT_NOTIFICATION_REVISION_2 2
-typedef struct _NET_PNP_EVENT_NOTIFICATION {
+typedef struct _NET_PNP_EVENT_NOTIFICATION
+{
     NDIS_OBJECT_HEADER Header;
     NDIS_PORT_NUMBER PortNumber;
     NET_PNP_EVENT NetPnPEvent;
@@ -305,7 +328,8 @@ typedef struct _NET_PNP_EVENT_NOTIFICATION {
 #define NDIS_SIZEOF_NET_PNP_EVENT_NOTIFICATION_REVISION_2 RTL_SIZEOF_THROUGH_FIELD(NET_PNP_EVENT_NOTIFICATION, VPortId)
 
 #define NET_DEVICE_PNP_EVENT_REVISION_1 1
-typedef struct _NET_DEVICE_PNP_EVENT {
+typedef struct _NET_DEVICE_PNP_EVENT
+{
     NDIS_OBJECT_HEADER Header;
     NDIS_PORT_NUMBER PortNumber;
     NDIS_DEVICE_PNP_EVENT DevicePnPEvent;
@@ -331,7 +355,8 @@ typedef MINIPORT_ALLOCATE_SHARED_MEM_COMPLETE(*MINIPORT_ALLOCATE_SHARED_MEM_COMP
 #define NDIS_SG_DMA_64_BIT_ADDRESS 0x00000001
 #define NDIS_SG_DMA_V3_HAL_API 0x00000002
 #define NDIS_SG_DMA_HYBRID_DMA 0x00000004
-typedef struct _NDIS_SG_DMA_DESCRIPTION {
+typedef struct _NDIS_SG_DMA_DESCRIPTION
+{
     NDIS_OBJECT_HEADER Header;
     ULONG Flags;
     ULONG MaximumPhysicalMapping;
@@ -339,8 +364,10 @@ typedef struct _NDIS_SG_DMA_DESCRIPTION {
     MINIPORT_ALLOCATE_SHARED_MEM_COMPLETE_HANDLER SharedMemAllocateCompleteHandler;
     ULONG ScatterGatherListSize;
 } NDIS_SG_DMA_DESCRIPTION, *PNDIS_SG_DMA_DESCRIPTION;
-#define NDIS_SIZEOF_SG_DMA_DESCRIPTION_REVISION_1 RTL_SIZEOF_THROUGH_FIELD(NDIS_SG_DMA_DESCRIPTION, ScatterGatherListSize)
-#define NDIS_SIZEOF_SG_DMA_DESCRIPTION_REVISION_2 RTL_SIZEOF_THROUGH_FIELD(NDIS_SG_DMA_DESCRIPTION, ScatterGatherListSize)
+#define NDIS_SIZEOF_SG_DMA_DESCRIPTION_REVISION_1                                                                      \
+    RTL_SIZEOF_THROUGH_FIELD(NDIS_SG_DMA_DESCRIPTION, ScatterGatherListSize)
+#define NDIS_SIZEOF_SG_DMA_DESCRIPTION_REVISION_2                                                                      \
+    RTL_SIZEOF_THROUGH_FIELD(NDIS_SG_DMA_DESCRIPTION, ScatterGatherListSize)
 
 /* ---- miniport role types ------------------------------------------------------------------ */
 /* Function types (not pointers) so that a driver can write `static MINIPORT_HALT TunHaltEx;` and
@@ -374,9 +401,8 @@ typedef MINIPORT_RESTART(*MINIPORT_RESTART_HANDLER);
 typedef NDIS_STATUS(MINIPORT_OID_REQUEST)(NDIS_HANDLE MiniportAdapterContext, PNDIS_OID_REQUEST OidRequest);
 typedef MINIPORT_OID_REQUEST(*MINIPORT_OID_REQUEST_HANDLER);
 
-typedef VOID(MINIPORT_SEND_NET_BUFFER_LISTS)(NDIS_HANDLE MiniportAdapterContext,
-                                             struct _NET_BUFFER_LIST *NetBufferList, NDIS_PORT_NUMBER PortNumber,
-                                             ULONG SendFlags);
+typedef VOID(MINIPORT_SEND_NET_BUFFER_LISTS)(NDIS_HANDLE MiniportAdapterContext, struct _NET_BUFFER_LIST *NetBufferList,
+                                             NDIS_PORT_NUMBER PortNumber, ULONG SendFlags);
 typedef MINIPORT_SEND_NET_BUFFER_LISTS(*MINIPORT_SEND_NET_BUFFER_LISTS_HANDLER);
 
 typedef VOID(MINIPORT_RETURN_NET_BUFFER_LISTS)(NDIS_HANDLE MiniportAdapterContext,
@@ -408,8 +434,7 @@ typedef MINIPORT_DIRECT_OID_REQUEST(*MINIPORT_DIRECT_OID_REQUEST_HANDLER);
 typedef VOID(MINIPORT_CANCEL_DIRECT_OID_REQUEST)(NDIS_HANDLE MiniportAdapterContext, PVOID RequestId);
 typedef MINIPORT_CANCEL_DIRECT_OID_REQUEST(*MINIPORT_CANCEL_DIRECT_OID_REQUEST_HANDLER);
 
-typedef NDIS_STATUS(MINIPORT_SYNCHRONOUS_OID_REQUEST)(NDIS_HANDLE MiniportAdapterContext,
-                                                      PNDIS_OID_REQUEST OidRequest);
+typedef NDIS_STATUS(MINIPORT_SYNCHRONOUS_OID_REQUEST)(NDIS_HANDLE MiniportAdapterContext, PNDIS_OID_REQUEST OidRequest);
 typedef MINIPORT_SYNCHRONOUS_OID_REQUEST(*MINIPORT_SYNCHRONOUS_OID_REQUEST_HANDLER);
 
 /* Interrupts. */
@@ -470,7 +495,8 @@ typedef MINIPORT_START_DEVICE(*MINIPORT_START_DEVICE_HANDLER);
 #define NDIS_INTERMEDIATE_DRIVER 0x00000001
 #define NDIS_WDM_DRIVER 0x00000002
 
-typedef struct _NDIS_MINIPORT_DRIVER_CHARACTERISTICS {
+typedef struct _NDIS_MINIPORT_DRIVER_CHARACTERISTICS
+{
     NDIS_OBJECT_HEADER Header;
     UCHAR MajorNdisVersion;
     UCHAR MinorNdisVersion;
@@ -497,15 +523,16 @@ typedef struct _NDIS_MINIPORT_DRIVER_CHARACTERISTICS {
     MINIPORT_SYNCHRONOUS_OID_REQUEST_HANDLER SynchronousOidRequestHandler;
 } NDIS_MINIPORT_DRIVER_CHARACTERISTICS, *PNDIS_MINIPORT_DRIVER_CHARACTERISTICS;
 
-#define NDIS_SIZEOF_MINIPORT_DRIVER_CHARACTERISTICS_REVISION_1                                                        \
+#define NDIS_SIZEOF_MINIPORT_DRIVER_CHARACTERISTICS_REVISION_1                                                         \
     RTL_SIZEOF_THROUGH_FIELD(NDIS_MINIPORT_DRIVER_CHARACTERISTICS, CancelOidRequestHandler)
-#define NDIS_SIZEOF_MINIPORT_DRIVER_CHARACTERISTICS_REVISION_2                                                        \
+#define NDIS_SIZEOF_MINIPORT_DRIVER_CHARACTERISTICS_REVISION_2                                                         \
     RTL_SIZEOF_THROUGH_FIELD(NDIS_MINIPORT_DRIVER_CHARACTERISTICS, CancelDirectOidRequestHandler)
-#define NDIS_SIZEOF_MINIPORT_DRIVER_CHARACTERISTICS_REVISION_3                                                        \
+#define NDIS_SIZEOF_MINIPORT_DRIVER_CHARACTERISTICS_REVISION_3                                                         \
     RTL_SIZEOF_THROUGH_FIELD(NDIS_MINIPORT_DRIVER_CHARACTERISTICS, SynchronousOidRequestHandler)
 
 #define NDIS_MINIPORT_PNP_CHARACTERISTICS_REVISION_1 1
-typedef struct _NDIS_MINIPORT_PNP_CHARACTERISTICS {
+typedef struct _NDIS_MINIPORT_PNP_CHARACTERISTICS
+{
     NDIS_OBJECT_HEADER Header;
     MINIPORT_ADD_DEVICE_HANDLER MiniportAddDeviceHandler;
     MINIPORT_REMOVE_DEVICE_HANDLER MiniportRemoveDeviceHandler;
@@ -513,12 +540,13 @@ typedef struct _NDIS_MINIPORT_PNP_CHARACTERISTICS {
     MINIPORT_START_DEVICE_HANDLER MiniportStartDeviceHandler;
     ULONG Flags;
 } NDIS_MINIPORT_PNP_CHARACTERISTICS, *PNDIS_MINIPORT_PNP_CHARACTERISTICS;
-#define NDIS_SIZEOF_MINIPORT_PNP_CHARACTERISTICS_REVISION_1                                                           \
+#define NDIS_SIZEOF_MINIPORT_PNP_CHARACTERISTICS_REVISION_1                                                            \
     RTL_SIZEOF_THROUGH_FIELD(NDIS_MINIPORT_PNP_CHARACTERISTICS, Flags)
 
 /* NdisSetOptionalHandlers takes one of several optional-handler structures, told apart by
  * Header.Type. Only the miniport variant is spelled out; the others are CoNDIS/filter ones. */
-typedef union _NDIS_DRIVER_OPTIONAL_HANDLERS {
+typedef union _NDIS_DRIVER_OPTIONAL_HANDLERS
+{
     NDIS_OBJECT_HEADER Header;
     NDIS_MINIPORT_PNP_CHARACTERISTICS MiniportPnpCharacteristics;
 } NDIS_DRIVER_OPTIONAL_HANDLERS, *PNDIS_DRIVER_OPTIONAL_HANDLERS;
@@ -526,7 +554,8 @@ typedef union _NDIS_DRIVER_OPTIONAL_HANDLERS {
 /* ---- interrupts --------------------------------------------------------------------------- */
 
 #define NDIS_MINIPORT_INTERRUPT_REVISION_1 1
-typedef struct _NDIS_MINIPORT_INTERRUPT_CHARACTERISTICS {
+typedef struct _NDIS_MINIPORT_INTERRUPT_CHARACTERISTICS
+{
     NDIS_OBJECT_HEADER Header;
     MINIPORT_ISR_HANDLER InterruptHandler;
     MINIPORT_INTERRUPT_DPC_HANDLER InterruptDpcHandler;
@@ -541,7 +570,7 @@ typedef struct _NDIS_MINIPORT_INTERRUPT_CHARACTERISTICS {
     NDIS_INTERRUPT_TYPE InterruptType;
     struct _IO_INTERRUPT_MESSAGE_INFO *MessageInfoTable;
 } NDIS_MINIPORT_INTERRUPT_CHARACTERISTICS, *PNDIS_MINIPORT_INTERRUPT_CHARACTERISTICS;
-#define NDIS_SIZEOF_MINIPORT_INTERRUPT_CHARACTERISTICS_REVISION_1                                                     \
+#define NDIS_SIZEOF_MINIPORT_INTERRUPT_CHARACTERISTICS_REVISION_1                                                      \
     RTL_SIZEOF_THROUGH_FIELD(NDIS_MINIPORT_INTERRUPT_CHARACTERISTICS, MessageInfoTable)
 
 /* ---- adapter attributes ------------------------------------------------------------------- */
@@ -560,21 +589,23 @@ typedef struct _NDIS_MINIPORT_INTERRUPT_CHARACTERISTICS {
 
 #define NDIS_MINIPORT_ADAPTER_REGISTRATION_ATTRIBUTES_REVISION_1 1
 #define NDIS_MINIPORT_ADAPTER_REGISTRATION_ATTRIBUTES_REVISION_2 2
-typedef struct _NDIS_MINIPORT_ADAPTER_REGISTRATION_ATTRIBUTES {
+typedef struct _NDIS_MINIPORT_ADAPTER_REGISTRATION_ATTRIBUTES
+{
     NDIS_OBJECT_HEADER Header;
     NDIS_HANDLE MiniportAdapterContext;
     ULONG AttributeFlags;
     UINT CheckForHangTimeInSeconds;
     NDIS_INTERFACE_TYPE InterfaceType;
 } NDIS_MINIPORT_ADAPTER_REGISTRATION_ATTRIBUTES, *PNDIS_MINIPORT_ADAPTER_REGISTRATION_ATTRIBUTES;
-#define NDIS_SIZEOF_MINIPORT_ADAPTER_REGISTRATION_ATTRIBUTES_REVISION_1                                               \
+#define NDIS_SIZEOF_MINIPORT_ADAPTER_REGISTRATION_ATTRIBUTES_REVISION_1                                                \
     RTL_SIZEOF_THROUGH_FIELD(NDIS_MINIPORT_ADAPTER_REGISTRATION_ATTRIBUTES, InterfaceType)
-#define NDIS_SIZEOF_MINIPORT_ADAPTER_REGISTRATION_ATTRIBUTES_REVISION_2                                               \
+#define NDIS_SIZEOF_MINIPORT_ADAPTER_REGISTRATION_ATTRIBUTES_REVISION_2                                                \
     RTL_SIZEOF_THROUGH_FIELD(NDIS_MINIPORT_ADAPTER_REGISTRATION_ATTRIBUTES, InterfaceType)
 
 #define NDIS_MINIPORT_ADAPTER_GENERAL_ATTRIBUTES_REVISION_1 1
 #define NDIS_MINIPORT_ADAPTER_GENERAL_ATTRIBUTES_REVISION_2 2
-typedef struct _NDIS_MINIPORT_ADAPTER_GENERAL_ATTRIBUTES {
+typedef struct _NDIS_MINIPORT_ADAPTER_GENERAL_ATTRIBUTES
+{
     NDIS_OBJECT_HEADER Header;
     ULONG Flags;
     NDIS_MEDIUM MediaType;
@@ -609,9 +640,9 @@ typedef struct _NDIS_MINIPORT_ADAPTER_GENERAL_ATTRIBUTES {
     ULONG AutoNegotiationFlags;
     PNDIS_PM_CAPABILITIES PowerManagementCapabilitiesEx;
 } NDIS_MINIPORT_ADAPTER_GENERAL_ATTRIBUTES, *PNDIS_MINIPORT_ADAPTER_GENERAL_ATTRIBUTES;
-#define NDIS_SIZEOF_MINIPORT_ADAPTER_GENERAL_ATTRIBUTES_REVISION_1                                                    \
+#define NDIS_SIZEOF_MINIPORT_ADAPTER_GENERAL_ATTRIBUTES_REVISION_1                                                     \
     RTL_SIZEOF_THROUGH_FIELD(NDIS_MINIPORT_ADAPTER_GENERAL_ATTRIBUTES, AutoNegotiationFlags)
-#define NDIS_SIZEOF_MINIPORT_ADAPTER_GENERAL_ATTRIBUTES_REVISION_2                                                    \
+#define NDIS_SIZEOF_MINIPORT_ADAPTER_GENERAL_ATTRIBUTES_REVISION_2                                                     \
     RTL_SIZEOF_THROUGH_FIELD(NDIS_MINIPORT_ADAPTER_GENERAL_ATTRIBUTES, PowerManagementCapabilitiesEx)
 
 /* Offload, hardware-assist and 802.11 attributes point at capability structures of other
@@ -627,21 +658,23 @@ struct _NDIS_GFT_OFFLOAD_CAPABILITIES;
 struct _NDIS_NDK_CAPABILITIES;
 
 #define NDIS_MINIPORT_ADAPTER_OFFLOAD_ATTRIBUTES_REVISION_1 1
-typedef struct _NDIS_MINIPORT_ADAPTER_OFFLOAD_ATTRIBUTES {
+typedef struct _NDIS_MINIPORT_ADAPTER_OFFLOAD_ATTRIBUTES
+{
     NDIS_OBJECT_HEADER Header;
     struct _NDIS_OFFLOAD *DefaultOffloadConfiguration;
     struct _NDIS_OFFLOAD *HardwareOffloadCapabilities;
     struct _NDIS_TCP_CONNECTION_OFFLOAD *DefaultTcpConnectionOffloadConfiguration;
     struct _NDIS_TCP_CONNECTION_OFFLOAD *TcpConnectionOffloadHardwareCapabilities;
 } NDIS_MINIPORT_ADAPTER_OFFLOAD_ATTRIBUTES, *PNDIS_MINIPORT_ADAPTER_OFFLOAD_ATTRIBUTES;
-#define NDIS_SIZEOF_MINIPORT_ADAPTER_OFFLOAD_ATTRIBUTES_REVISION_1                                                    \
+#define NDIS_SIZEOF_MINIPORT_ADAPTER_OFFLOAD_ATTRIBUTES_REVISION_1                                                     \
     RTL_SIZEOF_THROUGH_FIELD(NDIS_MINIPORT_ADAPTER_OFFLOAD_ATTRIBUTES, TcpConnectionOffloadHardwareCapabilities)
 
 #define NDIS_MINIPORT_ADAPTER_HARDWARE_ASSIST_ATTRIBUTES_REVISION_1 1
 #define NDIS_MINIPORT_ADAPTER_HARDWARE_ASSIST_ATTRIBUTES_REVISION_2 2
 #define NDIS_MINIPORT_ADAPTER_HARDWARE_ASSIST_ATTRIBUTES_REVISION_3 3
 #define NDIS_MINIPORT_ADAPTER_HARDWARE_ASSIST_ATTRIBUTES_REVISION_4 4
-typedef struct _NDIS_MINIPORT_ADAPTER_HARDWARE_ASSIST_ATTRIBUTES {
+typedef struct _NDIS_MINIPORT_ADAPTER_HARDWARE_ASSIST_ATTRIBUTES
+{
     NDIS_OBJECT_HEADER Header;
     struct _NDIS_HD_SPLIT_ATTRIBUTES *HDSplitAttributes;
     struct _NDIS_RECEIVE_FILTER_CAPABILITIES *HardwareReceiveFilterCapabilities;
@@ -655,13 +688,13 @@ typedef struct _NDIS_MINIPORT_ADAPTER_HARDWARE_ASSIST_ATTRIBUTES {
     struct _NDIS_GFT_OFFLOAD_CAPABILITIES *HardwareGftOffloadCapabilities;
     struct _NDIS_GFT_OFFLOAD_CAPABILITIES *CurrentGftOffloadCapabilities;
 } NDIS_MINIPORT_ADAPTER_HARDWARE_ASSIST_ATTRIBUTES, *PNDIS_MINIPORT_ADAPTER_HARDWARE_ASSIST_ATTRIBUTES;
-#define NDIS_SIZEOF_MINIPORT_ADAPTER_HARDWARE_ASSIST_ATTRIBUTES_REVISION_1                                            \
+#define NDIS_SIZEOF_MINIPORT_ADAPTER_HARDWARE_ASSIST_ATTRIBUTES_REVISION_1                                             \
     RTL_SIZEOF_THROUGH_FIELD(NDIS_MINIPORT_ADAPTER_HARDWARE_ASSIST_ATTRIBUTES, HDSplitAttributes)
-#define NDIS_SIZEOF_MINIPORT_ADAPTER_HARDWARE_ASSIST_ATTRIBUTES_REVISION_2                                            \
+#define NDIS_SIZEOF_MINIPORT_ADAPTER_HARDWARE_ASSIST_ATTRIBUTES_REVISION_2                                             \
     RTL_SIZEOF_THROUGH_FIELD(NDIS_MINIPORT_ADAPTER_HARDWARE_ASSIST_ATTRIBUTES, CurrentNicSwitchCapabilities)
-#define NDIS_SIZEOF_MINIPORT_ADAPTER_HARDWARE_ASSIST_ATTRIBUTES_REVISION_3                                            \
+#define NDIS_SIZEOF_MINIPORT_ADAPTER_HARDWARE_ASSIST_ATTRIBUTES_REVISION_3                                             \
     RTL_SIZEOF_THROUGH_FIELD(NDIS_MINIPORT_ADAPTER_HARDWARE_ASSIST_ATTRIBUTES, CurrentQosCapabilities)
-#define NDIS_SIZEOF_MINIPORT_ADAPTER_HARDWARE_ASSIST_ATTRIBUTES_REVISION_4                                            \
+#define NDIS_SIZEOF_MINIPORT_ADAPTER_HARDWARE_ASSIST_ATTRIBUTES_REVISION_4                                             \
     RTL_SIZEOF_THROUGH_FIELD(NDIS_MINIPORT_ADAPTER_HARDWARE_ASSIST_ATTRIBUTES, CurrentGftOffloadCapabilities)
 
 /* Native 802.11 (WLAN) attributes: declared so that the attribute union has its documented
@@ -669,7 +702,8 @@ typedef struct _NDIS_MINIPORT_ADAPTER_HARDWARE_ASSIST_ATTRIBUTES {
 #define NDIS_MINIPORT_ADAPTER_802_11_ATTRIBUTES_REVISION_1 1
 #define NDIS_MINIPORT_ADAPTER_802_11_ATTRIBUTES_REVISION_2 2
 #define NDIS_MINIPORT_ADAPTER_802_11_ATTRIBUTES_REVISION_3 3
-typedef struct _NDIS_MINIPORT_ADAPTER_NATIVE_802_11_ATTRIBUTES {
+typedef struct _NDIS_MINIPORT_ADAPTER_NATIVE_802_11_ATTRIBUTES
+{
     NDIS_OBJECT_HEADER Header;
     ULONG OpModeCapability;
     ULONG NumOfTXBuffers;
@@ -684,26 +718,29 @@ typedef struct _NDIS_MINIPORT_ADAPTER_NATIVE_802_11_ATTRIBUTES {
 } NDIS_MINIPORT_ADAPTER_NATIVE_802_11_ATTRIBUTES, *PNDIS_MINIPORT_ADAPTER_NATIVE_802_11_ATTRIBUTES;
 
 #define NDIS_MINIPORT_ADAPTER_NDK_ATTRIBUTES_REVISION_1 1
-typedef struct _NDIS_MINIPORT_ADAPTER_NDK_ATTRIBUTES {
+typedef struct _NDIS_MINIPORT_ADAPTER_NDK_ATTRIBUTES
+{
     NDIS_OBJECT_HEADER Header;
     BOOLEAN Enabled;
     struct _NDIS_NDK_CAPABILITIES *NdkCapabilities;
 } NDIS_MINIPORT_ADAPTER_NDK_ATTRIBUTES, *PNDIS_MINIPORT_ADAPTER_NDK_ATTRIBUTES;
-#define NDIS_SIZEOF_MINIPORT_ADAPTER_NDK_ATTRIBUTES_REVISION_1                                                        \
+#define NDIS_SIZEOF_MINIPORT_ADAPTER_NDK_ATTRIBUTES_REVISION_1                                                         \
     RTL_SIZEOF_THROUGH_FIELD(NDIS_MINIPORT_ADAPTER_NDK_ATTRIBUTES, NdkCapabilities)
 
 #define NDIS_MINIPORT_ADD_DEVICE_REGISTRATION_ATTRIBUTES_REVISION_1 1
-typedef struct _NDIS_MINIPORT_ADD_DEVICE_REGISTRATION_ATTRIBUTES {
+typedef struct _NDIS_MINIPORT_ADD_DEVICE_REGISTRATION_ATTRIBUTES
+{
     NDIS_OBJECT_HEADER Header;
     NDIS_HANDLE MiniportAddDeviceContext;
     ULONG Flags;
 } NDIS_MINIPORT_ADD_DEVICE_REGISTRATION_ATTRIBUTES, *PNDIS_MINIPORT_ADD_DEVICE_REGISTRATION_ATTRIBUTES;
-#define NDIS_SIZEOF_MINIPORT_ADD_DEVICE_REGISTRATION_ATTRIBUTES_REVISION_1                                            \
+#define NDIS_SIZEOF_MINIPORT_ADD_DEVICE_REGISTRATION_ATTRIBUTES_REVISION_1                                             \
     RTL_SIZEOF_THROUGH_FIELD(NDIS_MINIPORT_ADD_DEVICE_REGISTRATION_ATTRIBUTES, Flags)
 
 /* What NdisMSetMiniportAttributes takes: one of the attribute structures, told apart by
  * Header.Type (every member starts with an NDIS_OBJECT_HEADER). */
-typedef union _NDIS_MINIPORT_ADAPTER_ATTRIBUTES {
+typedef union _NDIS_MINIPORT_ADAPTER_ATTRIBUTES
+{
     NDIS_OBJECT_HEADER Header;
     NDIS_MINIPORT_ADD_DEVICE_REGISTRATION_ATTRIBUTES AddDeviceRegistrationAttributes;
     NDIS_MINIPORT_ADAPTER_REGISTRATION_ATTRIBUTES RegistrationAttributes;
@@ -716,7 +753,8 @@ typedef union _NDIS_MINIPORT_ADAPTER_ATTRIBUTES {
 
 /* ---- generic objects ---------------------------------------------------------------------- */
 
-typedef struct _NDIS_GENERIC_OBJECT {
+typedef struct _NDIS_GENERIC_OBJECT
+{
     NDIS_OBJECT_HEADER Header;
     PVOID Caller;
     PVOID CallersCaller;
@@ -727,9 +765,9 @@ typedef struct _NDIS_GENERIC_OBJECT {
 
 #define ETH_LENGTH_OF_ADDRESS 6
 
-#define ETH_IS_BROADCAST(Address)                                                                                     \
-    ((((PUCHAR)(Address))[0] == ((UCHAR)0xff)) && (((PUCHAR)(Address))[1] == ((UCHAR)0xff)) &&                        \
-     (((PUCHAR)(Address))[2] == ((UCHAR)0xff)) && (((PUCHAR)(Address))[3] == ((UCHAR)0xff)) &&                        \
+#define ETH_IS_BROADCAST(Address)                                                                                      \
+    ((((PUCHAR)(Address))[0] == ((UCHAR)0xff)) && (((PUCHAR)(Address))[1] == ((UCHAR)0xff)) &&                         \
+     (((PUCHAR)(Address))[2] == ((UCHAR)0xff)) && (((PUCHAR)(Address))[3] == ((UCHAR)0xff)) &&                         \
      (((PUCHAR)(Address))[4] == ((UCHAR)0xff)) && (((PUCHAR)(Address))[5] == ((UCHAR)0xff)))
 
 #define ETH_IS_MULTICAST(Address) (BOOLEAN)(((PUCHAR)(Address))[0] & ((UCHAR)0x01))
@@ -737,15 +775,17 @@ typedef struct _NDIS_GENERIC_OBJECT {
 #define ETH_IS_LOCALLY_ADMINISTERED(Address) (BOOLEAN)(((PUCHAR)(Address))[0] & ((UCHAR)0x02))
 
 /* Result is 0 when the two 6-byte addresses are equal, as in ndis.h. */
-#define ETH_COMPARE_NETWORK_ADDRESSES_EQ(_A, _B, _Result)                                                             \
-    do {                                                                                                              \
-        *(_Result) = (memcmp((_A), (_B), ETH_LENGTH_OF_ADDRESS) != 0);                                                \
+#define ETH_COMPARE_NETWORK_ADDRESSES_EQ(_A, _B, _Result)                                                              \
+    do                                                                                                                 \
+    {                                                                                                                  \
+        *(_Result) = (memcmp((_A), (_B), ETH_LENGTH_OF_ADDRESS) != 0);                                                 \
     } while (0)
 
-#define ETH_COMPARE_NETWORK_ADDRESSES(_A, _B, _Result)                                                                \
-    do {                                                                                                              \
-        int eth_cmp_ = memcmp((_A), (_B), ETH_LENGTH_OF_ADDRESS);                                                     \
-        *(_Result) = (eth_cmp_ > 0) ? 1 : ((eth_cmp_ < 0) ? -1 : 0);                                                  \
+#define ETH_COMPARE_NETWORK_ADDRESSES(_A, _B, _Result)                                                                 \
+    do                                                                                                                 \
+    {                                                                                                                  \
+        int eth_cmp_ = memcmp((_A), (_B), ETH_LENGTH_OF_ADDRESS);                                                      \
+        *(_Result) = (eth_cmp_ > 0) ? 1 : ((eth_cmp_ < 0) ? -1 : 0);                                                   \
     } while (0)
 
 #define ETH_COPY_NETWORK_ADDRESS(_D, _S) memmove((_D), (_S), ETH_LENGTH_OF_ADDRESS)
@@ -782,16 +822,14 @@ VOID NdisMGetDeviceProperty(NDIS_HANDLE MiniportAdapterHandle, struct _DEVICE_OB
 
 VOID NdisMIndicateStatusEx(NDIS_HANDLE MiniportAdapterHandle, PNDIS_STATUS_INDICATION StatusIndication);
 VOID NdisMOidRequestComplete(NDIS_HANDLE MiniportAdapterHandle, PNDIS_OID_REQUEST OidRequest, NDIS_STATUS Status);
-VOID NdisMDirectOidRequestComplete(NDIS_HANDLE MiniportAdapterHandle, PNDIS_OID_REQUEST OidRequest,
-                                   NDIS_STATUS Status);
+VOID NdisMDirectOidRequestComplete(NDIS_HANDLE MiniportAdapterHandle, PNDIS_OID_REQUEST OidRequest, NDIS_STATUS Status);
 VOID NdisMPauseComplete(NDIS_HANDLE MiniportAdapterHandle);
 VOID NdisMRestartComplete(NDIS_HANDLE MiniportAdapterHandle, NDIS_STATUS Status);
 VOID NdisMResetComplete(NDIS_HANDLE MiniportAdapterHandle, NDIS_STATUS Status, BOOLEAN AddressingReset);
 NDIS_STATUS NdisMRemoveMiniport(NDIS_HANDLE MiniportAdapterHandle);
 NDIS_STATUS NdisMNetPnPEvent(NDIS_HANDLE MiniportAdapterHandle, PNET_PNP_EVENT_NOTIFICATION NetPnPEventNotification);
 
-VOID NdisWriteErrorLogEntry(NDIS_HANDLE NdisAdapterHandle, NDIS_ERROR_CODE ErrorCode, ULONG NumberOfErrorValues,
-                            ...);
+VOID NdisWriteErrorLogEntry(NDIS_HANDLE NdisAdapterHandle, NDIS_ERROR_CODE ErrorCode, ULONG NumberOfErrorValues, ...);
 UINT NdisGetVersion(VOID);
 
 PNDIS_GENERIC_OBJECT NdisAllocateGenericObject(struct _DRIVER_OBJECT *DriverObject, ULONG Tag, USHORT Size);
@@ -856,8 +894,8 @@ NDIS_STATUS NdisMAllocateNetBufferSGList(NDIS_HANDLE NdisMiniportDmaHandle, stru
 VOID NdisMFreeNetBufferSGList(NDIS_HANDLE NdisMiniportDmaHandle, struct _SCATTER_GATHER_LIST *pSGL,
                               struct _NET_BUFFER *NetBuffer);
 
-VOID NdisMAllocateSharedMemory(NDIS_HANDLE MiniportAdapterHandle, ULONG Length, BOOLEAN Cached,
-                               PVOID *VirtualAddress, PNDIS_PHYSICAL_ADDRESS PhysicalAddress);
+VOID NdisMAllocateSharedMemory(NDIS_HANDLE MiniportAdapterHandle, ULONG Length, BOOLEAN Cached, PVOID *VirtualAddress,
+                               PNDIS_PHYSICAL_ADDRESS PhysicalAddress);
 NDIS_STATUS NdisMAllocateSharedMemoryAsyncEx(NDIS_HANDLE MiniportDmaHandle, ULONG Length, BOOLEAN Cached,
                                              PVOID Context);
 VOID NdisMFreeSharedMemory(NDIS_HANDLE MiniportAdapterHandle, ULONG Length, BOOLEAN Cached, PVOID VirtualAddress,

@@ -22,16 +22,19 @@ typedef struct _NET_BUFFER_SHARED_MEMORY NET_BUFFER_SHARED_MEMORY, *PNET_BUFFER_
 
 /* ---- NET_BUFFER ------------------------------------------------------------------------------- */
 
-typedef union _NET_BUFFER_DATA_LENGTH {
+typedef union _NET_BUFFER_DATA_LENGTH
+{
     ULONG DataLength;
     SIZE_T stDataLength;
 } NET_BUFFER_DATA_LENGTH, *PNET_BUFFER_DATA_LENGTH;
 
-typedef struct _NET_BUFFER_DATA {
+typedef struct _NET_BUFFER_DATA
+{
     PNET_BUFFER Next;
     struct _MDL *CurrentMdl;
     ULONG CurrentMdlOffset;
-    union {
+    union
+    {
         ULONG DataLength;
         SIZE_T stDataLength;
     };
@@ -39,12 +42,14 @@ typedef struct _NET_BUFFER_DATA {
     ULONG DataOffset;
 } NET_BUFFER_DATA, *PNET_BUFFER_DATA;
 
-typedef union _NET_BUFFER_HEADER {
+typedef union _NET_BUFFER_HEADER
+{
     NET_BUFFER_DATA NetBufferData;
     SLIST_HEADER Link;
 } NET_BUFFER_HEADER, *PNET_BUFFER_HEADER;
 
-struct _NET_BUFFER_SHARED_MEMORY {
+struct _NET_BUFFER_SHARED_MEMORY
+{
     PNET_BUFFER_SHARED_MEMORY NextSharedMemorySegment;
     ULONG SharedMemoryFlags;
     NDIS_HANDLE SharedMemoryHandle;
@@ -52,13 +57,17 @@ struct _NET_BUFFER_SHARED_MEMORY {
     ULONG SharedMemoryLength;
 };
 
-struct _NET_BUFFER {
-    union {
-        struct {
+struct _NET_BUFFER
+{
+    union
+    {
+        struct
+        {
             PNET_BUFFER Next;
             struct _MDL *CurrentMdl;
             ULONG CurrentMdlOffset;
-            union {
+            union
+            {
                 ULONG DataLength;
                 SIZE_T stDataLength;
             };
@@ -75,7 +84,8 @@ struct _NET_BUFFER {
     DECLSPEC_ALIGN(MEMORY_ALLOCATION_ALIGNMENT) PVOID ProtocolReserved[6];
     DECLSPEC_ALIGN(MEMORY_ALLOCATION_ALIGNMENT) PVOID MiniportReserved[4];
     NDIS_PHYSICAL_ADDRESS DataPhysicalAddress;
-    union {
+    union
+    {
         PNET_BUFFER_SHARED_MEMORY SharedMemoryInfo;
         struct _SCATTER_GATHER_LIST *ScatterGatherList;
     };
@@ -83,7 +93,8 @@ struct _NET_BUFFER {
 
 /* ---- NET_BUFFER_LIST ------------------------------------------------------------------------- */
 
-typedef enum _NDIS_NET_BUFFER_LIST_INFO {
+typedef enum _NDIS_NET_BUFFER_LIST_INFO
+{
     TcpIpChecksumNetBufferListInfo,
     TcpOffloadBytesTransferred = TcpIpChecksumNetBufferListInfo,
     IPsecOffloadV1NetBufferListInfo,
@@ -119,29 +130,36 @@ typedef enum _NDIS_NET_BUFFER_LIST_INFO {
     GftFlowEntryId,
     NetBufferListInfoReserved3,
     MaxNetBufferListInfo
-} NDIS_NET_BUFFER_LIST_INFO, *PNDIS_NET_BUFFER_LIST_INFO;
+} NDIS_NET_BUFFER_LIST_INFO,
+    *PNDIS_NET_BUFFER_LIST_INFO;
 
-typedef struct _NET_BUFFER_LIST_DATA {
+typedef struct _NET_BUFFER_LIST_DATA
+{
     PNET_BUFFER_LIST Next;
     PNET_BUFFER FirstNetBuffer;
 } NET_BUFFER_LIST_DATA, *PNET_BUFFER_LIST_DATA;
 
-typedef union _NET_BUFFER_LIST_HEADER {
+typedef union _NET_BUFFER_LIST_HEADER
+{
     NET_BUFFER_LIST_DATA NetBufferListData;
     SLIST_HEADER Link;
 } NET_BUFFER_LIST_HEADER, *PNET_BUFFER_LIST_HEADER;
 
 /* Context space is used from the end towards the start: the used part is ContextData[Offset..Size). */
-struct _NET_BUFFER_LIST_CONTEXT {
+struct _NET_BUFFER_LIST_CONTEXT
+{
     PNET_BUFFER_LIST_CONTEXT Next;
     USHORT Size;
     USHORT Offset;
     DECLSPEC_ALIGN(MEMORY_ALLOCATION_ALIGNMENT) UCHAR ContextData[];
 };
 
-struct _NET_BUFFER_LIST {
-    union {
-        struct {
+struct _NET_BUFFER_LIST
+{
+    union
+    {
+        struct
+        {
             PNET_BUFFER_LIST Next;
             PNET_BUFFER FirstNetBuffer;
         };
@@ -159,7 +177,8 @@ struct _NET_BUFFER_LIST {
     ULONG NblFlags;
     LONG ChildRefCount;
     ULONG Flags;
-    union {
+    union
+    {
         NDIS_STATUS Status;
         ULONG NdisReserved2;
     };
@@ -216,31 +235,30 @@ C_ASSERT(sizeof(NET_BUFFER_LIST) == 368);
 #define NET_BUFFER_LIST_STATUS(_NBL) ((_NBL)->Status)
 #define NET_BUFFER_LIST_MINIPORT_RESERVED(_NBL) ((_NBL)->MiniportReserved)
 #define NET_BUFFER_LIST_PROTOCOL_RESERVED(_NBL) ((_NBL)->ProtocolReserved)
-#define NET_BUFFER_LIST_CONTEXT_DATA_START(_NBL)                                                                \
-    ((PUCHAR)(((_NBL)->Context) + 1) + (_NBL)->Context->Offset)
+#define NET_BUFFER_LIST_CONTEXT_DATA_START(_NBL) ((PUCHAR)(((_NBL)->Context) + 1) + (_NBL)->Context->Offset)
 #define NET_BUFFER_LIST_CONTEXT_DATA_SIZE(_NBL) (((_NBL)->Context)->Size - ((_NBL)->Context)->Offset)
 #define NET_BUFFER_LIST_INFO(_NBL, _Id) ((_NBL)->NetBufferListInfo[(_Id)])
 
 #define NDIS_GET_NET_BUFFER_LIST_CANCEL_ID(_NBL) (NET_BUFFER_LIST_INFO(_NBL, NetBufferListCancelId))
-#define NDIS_SET_NET_BUFFER_LIST_CANCEL_ID(_NBL, _CancelId)                                                     \
+#define NDIS_SET_NET_BUFFER_LIST_CANCEL_ID(_NBL, _CancelId)                                                            \
     NET_BUFFER_LIST_INFO(_NBL, NetBufferListCancelId) = (PVOID)(ULONG_PTR)(_CancelId)
 
 #define NET_BUFFER_LIST_GET_HASH_VALUE(_NBL) ((ULONG)(ULONG_PTR)(NET_BUFFER_LIST_INFO(_NBL, NetBufferListHashValue)))
-#define NET_BUFFER_LIST_SET_HASH_VALUE(_NBL, _HashValue)                                                       \
+#define NET_BUFFER_LIST_SET_HASH_VALUE(_NBL, _HashValue)                                                               \
     (NET_BUFFER_LIST_INFO(_NBL, NetBufferListHashValue) = (PVOID)(ULONG_PTR)(_HashValue))
-#define NET_BUFFER_LIST_GET_HASH_TYPE(_NBL)                                                                     \
+#define NET_BUFFER_LIST_GET_HASH_TYPE(_NBL)                                                                            \
     (((ULONG)(ULONG_PTR)(NET_BUFFER_LIST_INFO(_NBL, NetBufferListHashInfo))) & NDIS_HASH_TYPE_MASK)
-#define NET_BUFFER_LIST_GET_HASH_FUNCTION(_NBL)                                                                 \
+#define NET_BUFFER_LIST_GET_HASH_FUNCTION(_NBL)                                                                        \
     (((ULONG)(ULONG_PTR)(NET_BUFFER_LIST_INFO(_NBL, NetBufferListHashInfo))) & NDIS_HASH_FUNCTION_MASK)
-#define NET_BUFFER_LIST_SET_HASH_TYPE(_NBL, _HashType)                                                          \
-    (NET_BUFFER_LIST_INFO(_NBL, NetBufferListHashInfo) =                                                        \
-         (PVOID)(ULONG_PTR)((((ULONG)(ULONG_PTR)NET_BUFFER_LIST_INFO(_NBL, NetBufferListHashInfo)) &            \
-                             ~NDIS_HASH_TYPE_MASK) |                                                            \
+#define NET_BUFFER_LIST_SET_HASH_TYPE(_NBL, _HashType)                                                                 \
+    (NET_BUFFER_LIST_INFO(_NBL, NetBufferListHashInfo) =                                                               \
+         (PVOID)(ULONG_PTR)((((ULONG)(ULONG_PTR)NET_BUFFER_LIST_INFO(_NBL, NetBufferListHashInfo)) &                   \
+                             ~NDIS_HASH_TYPE_MASK) |                                                                   \
                             ((_HashType)&NDIS_HASH_TYPE_MASK)))
-#define NET_BUFFER_LIST_SET_HASH_FUNCTION(_NBL, _HashFunction)                                                  \
-    (NET_BUFFER_LIST_INFO(_NBL, NetBufferListHashInfo) =                                                        \
-         (PVOID)(ULONG_PTR)((((ULONG)(ULONG_PTR)NET_BUFFER_LIST_INFO(_NBL, NetBufferListHashInfo)) &            \
-                             ~NDIS_HASH_FUNCTION_MASK) |                                                        \
+#define NET_BUFFER_LIST_SET_HASH_FUNCTION(_NBL, _HashFunction)                                                         \
+    (NET_BUFFER_LIST_INFO(_NBL, NetBufferListHashInfo) =                                                               \
+         (PVOID)(ULONG_PTR)((((ULONG)(ULONG_PTR)NET_BUFFER_LIST_INFO(_NBL, NetBufferListHashInfo)) &                   \
+                             ~NDIS_HASH_FUNCTION_MASK) |                                                               \
                             ((_HashFunction)&NDIS_HASH_FUNCTION_MASK)))
 
 #ifndef NDIS_HASH_FUNCTION_MASK
@@ -349,7 +367,7 @@ C_ASSERT(sizeof(NET_BUFFER_LIST) == 368);
 #define NDIS_SEND_COMPLETE_FLAGS_SWITCH_SINGLE_SOURCE 0x00000004
 #define NDIS_TEST_SEND_COMPLETE_FLAG(_Flags, _Fl) (((_Flags) & (_Fl)) == (_Fl))
 #define NDIS_SET_SEND_COMPLETE_FLAG(_Flags, _Fl) ((_Flags) |= (_Fl))
-#define NDIS_TEST_SEND_COMPLETE_AT_DISPATCH_LEVEL(_Flags)                                                        \
+#define NDIS_TEST_SEND_COMPLETE_AT_DISPATCH_LEVEL(_Flags)                                                              \
     NDIS_TEST_SEND_COMPLETE_FLAG((_Flags), NDIS_SEND_COMPLETE_FLAGS_DISPATCH_LEVEL)
 
 /* NdisMIndicateReceiveNetBufferLists / NdisReturnNetBufferLists: "any number" for NdisReturn. */
@@ -357,9 +375,12 @@ C_ASSERT(sizeof(NET_BUFFER_LIST) == 368);
 
 /* ---- out-of-band information stored in NetBufferListInfo[] ----------------------------------- */
 
-typedef struct _NDIS_TCP_IP_CHECKSUM_NET_BUFFER_LIST_INFO {
-    union {
-        struct {
+typedef struct _NDIS_TCP_IP_CHECKSUM_NET_BUFFER_LIST_INFO
+{
+    union
+    {
+        struct
+        {
             ULONG IsIPv4 : 1;
             ULONG IsIPv6 : 1;
             ULONG TcpChecksum : 1;
@@ -368,7 +389,8 @@ typedef struct _NDIS_TCP_IP_CHECKSUM_NET_BUFFER_LIST_INFO {
             ULONG Reserved : 11;
             ULONG TcpHeaderOffset : 10;
         } Transmit;
-        struct {
+        struct
+        {
             ULONG TcpChecksumFailed : 1;
             ULONG UdpChecksumFailed : 1;
             ULONG IpChecksumFailed : 1;
@@ -390,31 +412,38 @@ C_ASSERT(sizeof(NDIS_TCP_IP_CHECKSUM_NET_BUFFER_LIST_INFO) == sizeof(PVOID));
 #define NDIS_TCP_LARGE_SEND_OFFLOAD_IPv6 1
 #define NDIS_LARGE_SEND_OFFLOAD_MAX_HEADER_LENGTH 128
 
-typedef struct _NDIS_TCP_LARGE_SEND_OFFLOAD_NET_BUFFER_LIST_INFO {
-    union {
-        struct {
+typedef struct _NDIS_TCP_LARGE_SEND_OFFLOAD_NET_BUFFER_LIST_INFO
+{
+    union
+    {
+        struct
+        {
             ULONG Unused : 30;
             ULONG Type : 1;
             ULONG Reserved2 : 1;
         } Transmit;
-        struct {
+        struct
+        {
             ULONG MSS : 20;
             ULONG TcpHeaderOffset : 10;
             ULONG Type : 1;
             ULONG Reserved2 : 1;
         } LsoV1Transmit;
-        struct {
+        struct
+        {
             ULONG TcpPayload : 30;
             ULONG Type : 1;
             ULONG Reserved2 : 1;
         } LsoV1TransmitComplete;
-        struct {
+        struct
+        {
             ULONG MSS : 20;
             ULONG TcpHeaderOffset : 10;
             ULONG Type : 1;
             ULONG IPVersion : 1;
         } LsoV2Transmit;
-        struct {
+        struct
+        {
             ULONG Reserved : 30;
             ULONG Type : 1;
             ULONG Reserved2 : 1;
@@ -424,15 +453,19 @@ typedef struct _NDIS_TCP_LARGE_SEND_OFFLOAD_NET_BUFFER_LIST_INFO {
 } NDIS_TCP_LARGE_SEND_OFFLOAD_NET_BUFFER_LIST_INFO, *PNDIS_TCP_LARGE_SEND_OFFLOAD_NET_BUFFER_LIST_INFO;
 C_ASSERT(sizeof(NDIS_TCP_LARGE_SEND_OFFLOAD_NET_BUFFER_LIST_INFO) == sizeof(PVOID));
 
-typedef struct _NDIS_NET_BUFFER_LIST_8021Q_INFO {
-    union {
-        struct {
+typedef struct _NDIS_NET_BUFFER_LIST_8021Q_INFO
+{
+    union
+    {
+        struct
+        {
             UINT32 UserPriority : 3;
             UINT32 CanonicalFormatId : 1;
             UINT32 VlanId : 12;
             UINT32 Reserved : 16;
         } TagHeader;
-        struct {
+        struct
+        {
             UINT32 UserPriority : 3;
             UINT32 CanonicalFormatId : 1;
             UINT32 VlanId : 12;
@@ -444,17 +477,21 @@ typedef struct _NDIS_NET_BUFFER_LIST_8021Q_INFO {
 } NDIS_NET_BUFFER_LIST_8021Q_INFO, *PNDIS_NET_BUFFER_LIST_8021Q_INFO;
 C_ASSERT(sizeof(NDIS_NET_BUFFER_LIST_8021Q_INFO) == sizeof(PVOID));
 
-#define NDIS_GET_NET_BUFFER_LIST_VLAN_ID(_NBL)                                                                  \
+#define NDIS_GET_NET_BUFFER_LIST_VLAN_ID(_NBL)                                                                         \
     (((PNDIS_NET_BUFFER_LIST_8021Q_INFO)&NET_BUFFER_LIST_INFO((_NBL), Ieee8021QNetBufferListInfo))->TagHeader.VlanId)
-#define NDIS_SET_NET_BUFFER_LIST_VLAN_ID(_NBL, _VlanId)                                                         \
-    (((PNDIS_NET_BUFFER_LIST_8021Q_INFO)&NET_BUFFER_LIST_INFO((_NBL), Ieee8021QNetBufferListInfo))              \
-         ->TagHeader.VlanId = (_VlanId))
+#define NDIS_SET_NET_BUFFER_LIST_VLAN_ID(_NBL, _VlanId)                                                                \
+    (((PNDIS_NET_BUFFER_LIST_8021Q_INFO)&NET_BUFFER_LIST_INFO((_NBL), Ieee8021QNetBufferListInfo))->TagHeader.VlanId = \
+         (_VlanId))
 
-typedef struct _NDIS_NET_BUFFER_LIST_FILTERING_INFO {
-    union {
-        struct {
+typedef struct _NDIS_NET_BUFFER_LIST_FILTERING_INFO
+{
+    union
+    {
+        struct
+        {
             USHORT FilterId;
-            union {
+            union
+            {
                 USHORT QueueId;
                 USHORT VPortId;
             };
@@ -464,14 +501,14 @@ typedef struct _NDIS_NET_BUFFER_LIST_FILTERING_INFO {
 } NDIS_NET_BUFFER_LIST_FILTERING_INFO, *PNDIS_NET_BUFFER_LIST_FILTERING_INFO;
 C_ASSERT(sizeof(NDIS_NET_BUFFER_LIST_FILTERING_INFO) == sizeof(PVOID));
 
-#define NET_BUFFER_LIST_RECEIVE_FILTER_ID(_NBL)                                                                 \
-    (((PNDIS_NET_BUFFER_LIST_FILTERING_INFO)&NET_BUFFER_LIST_INFO(_NBL, NetBufferListFilteringInfo))            \
+#define NET_BUFFER_LIST_RECEIVE_FILTER_ID(_NBL)                                                                        \
+    (((PNDIS_NET_BUFFER_LIST_FILTERING_INFO)&NET_BUFFER_LIST_INFO(_NBL, NetBufferListFilteringInfo))                   \
          ->FilteringInfo.FilterId)
-#define NET_BUFFER_LIST_RECEIVE_QUEUE_ID(_NBL)                                                                  \
-    (((PNDIS_NET_BUFFER_LIST_FILTERING_INFO)&NET_BUFFER_LIST_INFO(_NBL, NetBufferListFilteringInfo))            \
+#define NET_BUFFER_LIST_RECEIVE_QUEUE_ID(_NBL)                                                                         \
+    (((PNDIS_NET_BUFFER_LIST_FILTERING_INFO)&NET_BUFFER_LIST_INFO(_NBL, NetBufferListFilteringInfo))                   \
          ->FilteringInfo.QueueId)
-#define NET_BUFFER_LIST_RECEIVE_FILTER_VPORT_ID(_NBL)                                                           \
-    (((PNDIS_NET_BUFFER_LIST_FILTERING_INFO)&NET_BUFFER_LIST_INFO(_NBL, NetBufferListFilteringInfo))            \
+#define NET_BUFFER_LIST_RECEIVE_FILTER_VPORT_ID(_NBL)                                                                  \
+    (((PNDIS_NET_BUFFER_LIST_FILTERING_INFO)&NET_BUFFER_LIST_INFO(_NBL, NetBufferListFilteringInfo))                   \
          ->FilteringInfo.VPortId)
 
 NDISHOST_EXTERN_C_END

@@ -19,7 +19,8 @@ NDISHOST_EXTERN_C_BEGIN
 #define NET_BUFFER_LIST_POOL_PARAMETERS_REVISION_2 2
 #define NET_BUFFER_LIST_POOL_FLAG_VERIFY 0x00000001
 
-typedef struct _NET_BUFFER_LIST_POOL_PARAMETERS {
+typedef struct _NET_BUFFER_LIST_POOL_PARAMETERS
+{
     NDIS_OBJECT_HEADER Header;
     UCHAR ProtocolId;
     BOOLEAN fAllocateNetBuffer;
@@ -29,9 +30,9 @@ typedef struct _NET_BUFFER_LIST_POOL_PARAMETERS {
     ULONG Flags; /* revision 2 */
 } NET_BUFFER_LIST_POOL_PARAMETERS, *PNET_BUFFER_LIST_POOL_PARAMETERS;
 
-#define NDIS_SIZEOF_NET_BUFFER_LIST_POOL_PARAMETERS_REVISION_1                                                  \
+#define NDIS_SIZEOF_NET_BUFFER_LIST_POOL_PARAMETERS_REVISION_1                                                         \
     RTL_SIZEOF_THROUGH_FIELD(NET_BUFFER_LIST_POOL_PARAMETERS, DataSize)
-#define NDIS_SIZEOF_NET_BUFFER_LIST_POOL_PARAMETERS_REVISION_2                                                  \
+#define NDIS_SIZEOF_NET_BUFFER_LIST_POOL_PARAMETERS_REVISION_2                                                         \
     RTL_SIZEOF_THROUGH_FIELD(NET_BUFFER_LIST_POOL_PARAMETERS, Flags)
 
 C_ASSERT(FIELD_OFFSET(NET_BUFFER_LIST_POOL_PARAMETERS, ProtocolId) == 4);
@@ -46,15 +47,15 @@ C_ASSERT(NDIS_SIZEOF_NET_BUFFER_LIST_POOL_PARAMETERS_REVISION_2 == 20);
 #define NET_BUFFER_POOL_PARAMETERS_REVISION_2 2
 #define NET_BUFFER_POOL_FLAG_VERIFY 0x00000001
 
-typedef struct _NET_BUFFER_POOL_PARAMETERS {
+typedef struct _NET_BUFFER_POOL_PARAMETERS
+{
     NDIS_OBJECT_HEADER Header;
     ULONG PoolTag;
     ULONG DataSize;
     ULONG Flags; /* revision 2 */
 } NET_BUFFER_POOL_PARAMETERS, *PNET_BUFFER_POOL_PARAMETERS;
 
-#define NDIS_SIZEOF_NET_BUFFER_POOL_PARAMETERS_REVISION_1                                                       \
-    RTL_SIZEOF_THROUGH_FIELD(NET_BUFFER_POOL_PARAMETERS, DataSize)
+#define NDIS_SIZEOF_NET_BUFFER_POOL_PARAMETERS_REVISION_1 RTL_SIZEOF_THROUGH_FIELD(NET_BUFFER_POOL_PARAMETERS, DataSize)
 #define NDIS_SIZEOF_NET_BUFFER_POOL_PARAMETERS_REVISION_2 RTL_SIZEOF_THROUGH_FIELD(NET_BUFFER_POOL_PARAMETERS, Flags)
 
 C_ASSERT(NDIS_SIZEOF_NET_BUFFER_POOL_PARAMETERS_REVISION_1 == 12);
@@ -80,16 +81,15 @@ NDIS_HANDLE NdisGetPoolFromNetBuffer(PNET_BUFFER NetBuffer);
 
 PNET_BUFFER_LIST NdisAllocateNetBufferList(NDIS_HANDLE PoolHandle, USHORT ContextSize, USHORT ContextBackFill);
 PNET_BUFFER_LIST NdisAllocateNetBufferAndNetBufferList(NDIS_HANDLE PoolHandle, USHORT ContextSize,
-                                                       USHORT ContextBackFill, struct _MDL *MdlChain,
-                                                       ULONG DataOffset, SIZE_T DataLength);
+                                                       USHORT ContextBackFill, struct _MDL *MdlChain, ULONG DataOffset,
+                                                       SIZE_T DataLength);
 VOID NdisFreeNetBufferList(PNET_BUFFER_LIST NetBufferList);
-PNET_BUFFER NdisAllocateNetBuffer(NDIS_HANDLE PoolHandle, struct _MDL *MdlChain, ULONG DataOffset,
-                                  SIZE_T DataLength);
+PNET_BUFFER NdisAllocateNetBuffer(NDIS_HANDLE PoolHandle, struct _MDL *MdlChain, ULONG DataOffset, SIZE_T DataLength);
 PNET_BUFFER NdisAllocateNetBufferMdlAndData(NDIS_HANDLE PoolHandle);
 VOID NdisFreeNetBuffer(PNET_BUFFER NetBuffer);
 
-NDIS_STATUS NdisAllocateNetBufferListContext(PNET_BUFFER_LIST NetBufferList, USHORT ContextSize,
-                                             USHORT ContextBackFill, ULONG PoolTag);
+NDIS_STATUS NdisAllocateNetBufferListContext(PNET_BUFFER_LIST NetBufferList, USHORT ContextSize, USHORT ContextBackFill,
+                                             ULONG PoolTag);
 VOID NdisFreeNetBufferListContext(PNET_BUFFER_LIST NetBufferList, USHORT ContextSize);
 
 #define NDIS_CLONE_FLAGS_RESERVED 0x00000001
@@ -110,23 +110,21 @@ NDIS_STATUS NdisAdjustNetBufferCurrentMdl(PNET_BUFFER NetBuffer);
 
 /* ---- data access ----------------------------------------------------------------------------- */
 
-PVOID NdisGetDataBuffer(PNET_BUFFER NetBuffer, ULONG BytesNeeded, PVOID Storage, UINT AlignMultiple,
-                        UINT AlignOffset);
+PVOID NdisGetDataBuffer(PNET_BUFFER NetBuffer, ULONG BytesNeeded, PVOID Storage, UINT AlignMultiple, UINT AlignOffset);
 VOID NdisAdvanceNetBufferDataStart(PNET_BUFFER NetBuffer, ULONG DataOffsetDelta, BOOLEAN FreeMdl,
                                    NET_BUFFER_FREE_MDL_HANDLER FreeMdlHandler);
 NDIS_STATUS NdisRetreatNetBufferDataStart(PNET_BUFFER NetBuffer, ULONG DataOffsetDelta, ULONG DataBackFill,
                                           NET_BUFFER_ALLOCATE_MDL_HANDLER AllocateMdlHandler);
 VOID NdisAdvanceNetBufferListDataStart(PNET_BUFFER_LIST NetBufferList, ULONG DataOffsetDelta, BOOLEAN FreeMdl,
                                        NET_BUFFER_FREE_MDL_HANDLER FreeMdlMdlHandler);
-NDIS_STATUS NdisRetreatNetBufferListDataStart(PNET_BUFFER_LIST NetBufferList, ULONG DataOffsetDelta,
-                                              ULONG DataBackFill, NET_BUFFER_ALLOCATE_MDL_HANDLER AllocateMdlHandler,
+NDIS_STATUS NdisRetreatNetBufferListDataStart(PNET_BUFFER_LIST NetBufferList, ULONG DataOffsetDelta, ULONG DataBackFill,
+                                              NET_BUFFER_ALLOCATE_MDL_HANDLER AllocateMdlHandler,
                                               NET_BUFFER_FREE_MDL_HANDLER FreeMdlHandler);
 
 /* ---- the miniport's data path ---------------------------------------------------------------- */
 
 VOID NdisMIndicateReceiveNetBufferLists(NDIS_HANDLE MiniportAdapterHandle, PNET_BUFFER_LIST NetBufferLists,
-                                        NDIS_PORT_NUMBER PortNumber, ULONG NumberOfNetBufferLists,
-                                        ULONG ReceiveFlags);
+                                        NDIS_PORT_NUMBER PortNumber, ULONG NumberOfNetBufferLists, ULONG ReceiveFlags);
 VOID NdisMSendNetBufferListsComplete(NDIS_HANDLE MiniportAdapterHandle, PNET_BUFFER_LIST NetBufferList,
                                      ULONG SendCompleteFlags);
 
@@ -136,25 +134,25 @@ struct _MDL *NdisAllocateMdl(NDIS_HANDLE NdisHandle, PVOID VirtualAddress, UINT 
 VOID NdisFreeMdl(struct _MDL *Mdl);
 
 #define NDIS_MDL_LINKAGE(_Mdl) ((_Mdl)->Next)
-#define NdisGetNextMdl(_CurrentMdl, _NextMdl)                                                                  \
-    {                                                                                                          \
-        *(_NextMdl) = (_CurrentMdl)->Next;                                                                     \
+#define NdisGetNextMdl(_CurrentMdl, _NextMdl)                                                                          \
+    {                                                                                                                  \
+        *(_NextMdl) = (_CurrentMdl)->Next;                                                                             \
     }
 #define NdisAdjustMdlLength(_Mdl, _Length) ((_Mdl)->ByteCount = (_Length))
 /* Needs wdm.h's MmGetSystemAddressForMdlSafe / MmGetMdlByteCount / MmGetMdlByteOffset at the point
  * of use, as in the WDK. */
-#define NdisQueryMdl(_Mdl, _VirtualAddress, _Length, _Priority)                                                \
-    {                                                                                                          \
-        if ((_VirtualAddress) != NULL)                                                                         \
-        {                                                                                                      \
-            *(PVOID *)(_VirtualAddress) = MmGetSystemAddressForMdlSafe((_Mdl), (_Priority));                   \
-        }                                                                                                      \
-        *(_Length) = MmGetMdlByteCount(_Mdl);                                                                  \
+#define NdisQueryMdl(_Mdl, _VirtualAddress, _Length, _Priority)                                                        \
+    {                                                                                                                  \
+        if ((_VirtualAddress) != NULL)                                                                                 \
+        {                                                                                                              \
+            *(PVOID *)(_VirtualAddress) = MmGetSystemAddressForMdlSafe((_Mdl), (_Priority));                           \
+        }                                                                                                              \
+        *(_Length) = MmGetMdlByteCount(_Mdl);                                                                          \
     }
-#define NdisQueryMdlOffset(_Mdl, _Offset, _Length)                                                             \
-    {                                                                                                          \
-        *(_Offset) = MmGetMdlByteOffset(_Mdl);                                                                 \
-        *(_Length) = MmGetMdlByteCount(_Mdl);                                                                  \
+#define NdisQueryMdlOffset(_Mdl, _Offset, _Length)                                                                     \
+    {                                                                                                                  \
+        *(_Offset) = MmGetMdlByteOffset(_Mdl);                                                                         \
+        *(_Length) = MmGetMdlByteCount(_Mdl);                                                                          \
     }
 
 NDISHOST_EXTERN_C_END

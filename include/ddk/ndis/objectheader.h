@@ -8,7 +8,8 @@
 
 #include "types.h"
 
-typedef struct _NDIS_OBJECT_HEADER {
+typedef struct _NDIS_OBJECT_HEADER
+{
     UCHAR Type;
     UCHAR Revision;
     USHORT Size;

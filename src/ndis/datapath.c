@@ -1,0 +1,468 @@
+/* The data path: NdisMIndicateReceiveNetBufferLists / return, send / NdisMSendNetBufferListsComplete.
+ *
+ * Ownership of each NBL is the state word in its host header (nbl_pool.h), moved by compare-and-
+ * swap: OWNED -> INDICATED (or LENT for a RESOURCES indication) -> OWNED on return; OWNED/COMPLETED
+ * -> SENT -> COMPLETED on send completion. A transition that does not start from the expected state
+ * is exactly a broken ownership contract (double indication, double completion, completion of an
+ * NBL never sent) and is reported with the offending call's site. Per-adapter counters are atomics
+ * that waiters sleep on; the hot path takes no lock. */
+#include "datapath.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "nbl_pool.h"
+#include "ndis_host.h"
+
+struct ndis_dp_state
+{
+    uint32_t rx_outstanding;   /* indicated without RESOURCES, not yet returned */
+    uint32_t tx_pending;       /* sent, not yet completed */
+    uint32_t in_progress;      /* NdisMIndicateReceiveNetBufferLists calls not yet returned */
+    uint32_t generation;       /* bumped when an adapter instance ends */
+    void *first_indicate_site; /* site of the indicate that made rx_outstanding leave 0 */
+    uint32_t return_missing_reported;
+};
+
+int ndis_dp_adapter_init(ndis_adapter *a)
+{
+    a->dp = calloc(1, sizeof *a->dp);
+    return a->dp ? 0 : -1;
+}
+
+void ndis_dp_adapter_fini(ndis_adapter *a)
+{
+    free(a->dp);
+    a->dp = NULL;
+}
+
+uint32_t ndis_dp_rx_outstanding(const ndis_adapter *a)
+{
+    return __atomic_load_n(&a->dp->rx_outstanding, __ATOMIC_ACQUIRE);
+}
+
+uint32_t ndis_dp_tx_pending(const ndis_adapter *a)
+{
+    return __atomic_load_n(&a->dp->tx_pending, __ATOMIC_ACQUIRE);
+}
+
+uint32_t ndis_dp_indications_in_progress(const ndis_adapter *a)
+{
+    return __atomic_load_n(&a->dp->in_progress, __ATOMIC_ACQUIRE);
+}
+
+static void counter_sub(uint32_t *word, uint32_t k)
+{
+    if (!k)
+        return;
+    uint32_t cur = __atomic_load_n(word, __ATOMIC_ACQUIRE);
+    uint32_t next;
+    do
+    {
+        next = cur >= k ? cur - k : 0; /* a reset at halt return may have zeroed it meanwhile */
+    } while (!__atomic_compare_exchange_n(word, &cur, next, true, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE));
+    if (next == 0)
+        exec_wake_u32(word, INT32_MAX);
+}
+
+static bool wait_zero(uint32_t *word, int64_t timeout_ns)
+{
+    int64_t deadline = timeout_ns < 0 ? -1 : (int64_t)exec_now_ns() + timeout_ns;
+    for (;;)
+    {
+        uint32_t v = __atomic_load_n(word, __ATOMIC_ACQUIRE);
+        if (v == 0)
+            return true;
+        int64_t rem = -1;
+        if (deadline >= 0)
+        {
+            rem = deadline - (int64_t)exec_now_ns();
+            if (rem <= 0)
+                return false;
+        }
+        exec_wait_u32(word, v, rem);
+    }
+}
+
+bool ndis_dp_wait_rx_returned(ndis_adapter *a, int64_t timeout_ns)
+{
+    return wait_zero(&a->dp->rx_outstanding, timeout_ns);
+}
+
+bool ndis_dp_wait_tx_completed(ndis_adapter *a, int64_t timeout_ns)
+{
+    return wait_zero(&a->dp->tx_pending, timeout_ns);
+}
+
+/* Calls driver code with the emulated IRQL raised to DISPATCH_LEVEL when the flag says so. */
+#define DP_CALL_DRIVER(a, cb, dispatch, expr)                                                                          \
+    do                                                                                                                 \
+    {                                                                                                                  \
+        vf_frame f_;                                                                                                   \
+        uint8_t saved_ = vf_irql();                                                                                    \
+        vf_enter(&f_, (cb), (a)->owner);                                                                               \
+        if ((dispatch) && saved_ < DISPATCH_LEVEL)                                                                     \
+            vf_set_irql(DISPATCH_LEVEL);                                                                               \
+        expr;                                                                                                          \
+        vf_set_irql(saved_);                                                                                           \
+        vf_leave(&f_);                                                                                                 \
+    } while (0)
+
+/* ---- receive ---------------------------------------------------------------------------------- */
+
+#define CHAIN_LIMIT (1u << 24)
+
+VOID NdisMIndicateReceiveNetBufferLists(NDIS_HANDLE MiniportAdapterHandle, PNET_BUFFER_LIST NetBufferLists,
+                                        NDIS_PORT_NUMBER PortNumber, ULONG NumberOfNetBufferLists, ULONG ReceiveFlags)
+{
+    void *site = VF_SITE();
+    static const char api[] = "NdisMIndicateReceiveNetBufferLists";
+    ndis_adapter *a = ndis_adapter_from_handle(MiniportAdapterHandle, api, site);
+    if (!a)
+        return;
+    ndis_dp_state *dp = a->dp;
+    vf_check_irql_max(DISPATCH_LEVEL, api, site);
+    if ((ReceiveFlags & NDIS_RECEIVE_FLAGS_DISPATCH_LEVEL) && vf_irql() < DISPATCH_LEVEL)
+        vf_report("RX-03", a->owner, VF_CB_NONE, site, "%s with NDIS_RECEIVE_FLAGS_DISPATCH_LEVEL while the IRQL is %s",
+                  api, vf_irql_name(vf_irql()));
+
+    ndis_adapter_state st = ndis_adapter_get_state(a);
+    if (st == NDIS_ADAPTER_SHUTDOWN)
+        vf_report("LC-04", a->owner, VF_CB_NONE, site, "%s after MiniportShutdownEx", api);
+    else if (st != NDIS_ADAPTER_RUNNING && st != NDIS_ADAPTER_PAUSING && st != NDIS_ADAPTER_RESTARTING)
+        /* Policy (open question 10): receives in Pausing are allowed; Restarting is allowed (LC-11). */
+        vf_report("LC-09", a->owner, VF_CB_NONE, site,
+                  "%s while the adapter is %s; receives are indicated only in "
+                  "Restarting (after MiniportRestart was called), Running and Pausing",
+                  api, ndis_adapter_state_name(st));
+    if (PortNumber != NDIS_DEFAULT_PORT_NUMBER && ndis_port_is_activated && !ndis_port_is_activated(a, PortNumber))
+        vf_report("PT-02", a->owner, VF_CB_NONE, site, "%s on port %u, which is not activated", api,
+                  (unsigned)PortNumber);
+
+    const bool resources = (ReceiveFlags & NDIS_RECEIVE_FLAGS_RESOURCES) != 0;
+    const uint32_t gen = __atomic_load_n(&dp->generation, __ATOMIC_ACQUIRE);
+    ndis_item_hdr *lent_small[64];
+    ndis_item_hdr **lent = lent_small;
+    size_t lent_cap = 64, n_lent = 0;
+
+    PNET_BUFFER_LIST head = NULL, *tail = &head;
+    ULONG count = 0, delivered = 0, tracked = 0;
+    bool bad_source = false, no_nb = false;
+    for (PNET_BUFFER_LIST nbl = NetBufferLists, next; nbl; nbl = next)
+    {
+        next = nbl->Next;
+        if (++count > CHAIN_LIMIT)
+        {
+            vf_report("RX-01", a->owner, VF_CB_NONE, site, "%s: the NET_BUFFER_LIST chain does not end (a cycle?)",
+                      api);
+            break;
+        }
+        if (nbl->SourceHandle != MiniportAdapterHandle)
+            bad_source = true;
+        if (!nbl->FirstNetBuffer)
+            no_nb = true;
+        ndis_item_hdr *h = ndis_item_lookup(nbl, NDIS_ITEM_NBL);
+        if (!h)
+        {
+            /* Policy: delivered untracked, so that the protocol still returns it to the driver. */
+            vf_report("PO-02", a->owner, VF_CB_NONE, site,
+                      "%s: NET_BUFFER_LIST %p (#%u in the chain) was not allocated from an NDIS pool", api, (void *)nbl,
+                      count);
+            *tail = nbl;
+            tail = &nbl->Next;
+            delivered++;
+            continue;
+        }
+        uint32_t to = resources ? NDIS_ITEM_LENT : NDIS_ITEM_INDICATED;
+        if (!ndis_item_state_cas(h, NDIS_ITEM_OWNED, to))
+        {
+            uint32_t s = ndis_item_state_get(h);
+            if (s == NDIS_ITEM_FREE)
+                vf_report_sev("PO-04", VF_SEV_ERROR, a->owner, VF_CB_NONE, site,
+                              "%s: NET_BUFFER_LIST %p (#%u in the chain) was already freed; it is not delivered", api,
+                              (void *)nbl, count);
+            else
+                vf_report("RX-02", a->owner, VF_CB_NONE, site,
+                          "%s: NET_BUFFER_LIST %p (#%u in the chain) is %s; NDIS still owns it, so it is not "
+                          "delivered again",
+                          api, (void *)nbl, count, ndis_item_state_name(s));
+            continue;
+        }
+        h->adapter = a;
+        h->site = site;
+        h->generation = gen;
+        if (resources)
+        {
+            if (n_lent == lent_cap)
+            {
+                size_t ncap = lent_cap * 2;
+                ndis_item_hdr **nl = malloc(ncap * sizeof *nl);
+                if (!nl)
+                    abort();
+                memcpy(nl, lent, n_lent * sizeof *nl);
+                if (lent != lent_small)
+                    free(lent);
+                lent = nl;
+                lent_cap = ncap;
+            }
+            lent[n_lent++] = h;
+        }
+        else
+        {
+            __atomic_add_fetch(&h->pool->indicated, 1, __ATOMIC_ACQ_REL);
+            tracked++;
+        }
+        *tail = nbl;
+        tail = &nbl->Next;
+        delivered++;
+    }
+    *tail = NULL;
+
+    if (bad_source)
+        vf_report("RX-01", a->owner, VF_CB_NONE, site,
+                  "%s: a NET_BUFFER_LIST's SourceHandle is not the MiniportAdapterHandle of the indicating adapter",
+                  api);
+    if (no_nb)
+        vf_report("RX-01", a->owner, VF_CB_NONE, site, "%s: a NET_BUFFER_LIST has no NET_BUFFER", api);
+    if (count != NumberOfNetBufferLists)
+        vf_report("RX-01", a->owner, VF_CB_NONE, site,
+                  "%s: NumberOfNetBufferLists is %u but the chain holds %u NET_BUFFER_LISTs", api,
+                  (unsigned)NumberOfNetBufferLists, (unsigned)count);
+
+    if (tracked)
+    {
+        uint32_t prev = __atomic_fetch_add(&dp->rx_outstanding, tracked, __ATOMIC_ACQ_REL);
+        if (prev == 0)
+            __atomic_store_n(&dp->first_indicate_site, site, __ATOMIC_RELEASE);
+    }
+    __atomic_add_fetch(&dp->in_progress, 1, __ATOMIC_ACQ_REL);
+    if (head)
+    {
+        if (a->proto.receive)
+            a->proto.receive(a->proto.ctx, a, head, PortNumber, delivered, ReceiveFlags);
+        else if (!resources)
+            /* Policy: with no protocol bound, NDIS gives the NBLs back at once, from this call. */
+            ndis_return_nbls(a, head, vf_irql() >= DISPATCH_LEVEL ? NDIS_RETURN_FLAGS_DISPATCH_LEVEL : 0);
+    }
+    /* With RESOURCES the NBLs are the driver's again as soon as this call returns. */
+    for (size_t i = 0; i < n_lent; i++)
+        ndis_item_state_cas(lent[i], NDIS_ITEM_LENT, NDIS_ITEM_OWNED);
+    if (lent != lent_small)
+        free(lent);
+    counter_sub(&dp->in_progress, 1);
+}
+
+void ndis_return_nbls(ndis_adapter *a, PNET_BUFFER_LIST chain, ULONG return_flags)
+{
+    ndis_dp_state *dp = a->dp;
+    const uint32_t gen = __atomic_load_n(&dp->generation, __ATOMIC_ACQUIRE);
+    PNET_BUFFER_LIST head = NULL, *tail = &head;
+    uint32_t k = 0;
+    for (PNET_BUFFER_LIST nbl = chain, next; nbl; nbl = next)
+    {
+        next = nbl->Next;
+        ndis_item_hdr *h = ndis_item_lookup(nbl, NDIS_ITEM_NBL);
+        if (!h)
+        {
+            *tail = nbl; /* delivered untracked (PO-02 at the indicate): back to the driver as is */
+            tail = &nbl->Next;
+            continue;
+        }
+        if (h->adapter != a || !ndis_item_state_cas(h, NDIS_ITEM_INDICATED, NDIS_ITEM_OWNED))
+            continue; /* not an outstanding indication of this adapter: a host-side mistake, ignored */
+        __atomic_sub_fetch(&h->pool->indicated, 1, __ATOMIC_ACQ_REL);
+        if (h->generation != gen)
+            continue; /* its instance ended (HA-11 reported): the driver's again, without a call */
+        *tail = nbl;
+        tail = &nbl->Next;
+        k++;
+    }
+    *tail = NULL;
+    /* Counted back before the driver runs: its return handler may complete a pending pause. */
+    counter_sub(&dp->rx_outstanding, k);
+    if (!head)
+        return;
+    ndis_driver *d = a->driver;
+    if (!d->chars.ReturnNetBufferListsHandler)
+    {
+        if (!__atomic_exchange_n(&dp->return_missing_reported, 1, __ATOMIC_ACQ_REL))
+            vf_report("RX-04", a->owner, VF_CB_NONE, NULL,
+                      "the driver indicates receives but registered no MiniportReturnNetBufferLists handler");
+        return;
+    }
+    DP_CALL_DRIVER(a, VF_CB_RETURN, (return_flags & NDIS_RETURN_FLAGS_DISPATCH_LEVEL) != 0,
+                   d->chars.ReturnNetBufferListsHandler(a->context, head, return_flags));
+}
+
+/* ---- send ------------------------------------------------------------------------------------- */
+
+static bool send_status_documented(NDIS_STATUS s)
+{
+    return s == NDIS_STATUS_SUCCESS || s == NDIS_STATUS_INVALID_LENGTH || s == NDIS_STATUS_RESOURCES ||
+           s == NDIS_STATUS_FAILURE || s == NDIS_STATUS_SEND_ABORTED || s == NDIS_STATUS_RESET_IN_PROGRESS ||
+           s == NDIS_STATUS_PAUSED || s == NDIS_STATUS_NOT_ACCEPTED || s == NDIS_STATUS_INVALID_DATA ||
+           s == NDIS_STATUS_MEDIA_DISCONNECTED || s == NDIS_STATUS_LOW_POWER_STATE;
+}
+
+void ndis_send_nbls(ndis_adapter *a, PNET_BUFFER_LIST chain, NDIS_PORT_NUMBER port, ULONG send_flags)
+{
+    ndis_dp_state *dp = a->dp;
+    ndis_driver *d = a->driver;
+    ndis_adapter_state st = ndis_adapter_get_state(a);
+    bool callable = (st == NDIS_ADAPTER_RUNNING || st == NDIS_ADAPTER_PAUSING || st == NDIS_ADAPTER_PAUSED ||
+                     st == NDIS_ADAPTER_RESTARTING) &&
+                    d->chars.SendNetBufferListsHandler;
+    if (!callable)
+    {
+        NDIS_STATUS s = st == NDIS_ADAPTER_SHUTDOWN ? NDIS_STATUS_NOT_ACCEPTED : NDIS_STATUS_PAUSED;
+        for (PNET_BUFFER_LIST nbl = chain; nbl; nbl = nbl->Next)
+        {
+            nbl->Status = s;
+            ndis_item_hdr *h = ndis_item_lookup(nbl, NDIS_ITEM_NBL);
+            if (h)
+                ndis_item_state_set(h, NDIS_ITEM_COMPLETED);
+        }
+        if (chain && a->proto.send_complete)
+            a->proto.send_complete(a->proto.ctx, a, chain, 0);
+        return;
+    }
+
+    const bool paused = st == NDIS_ADAPTER_PAUSED;
+    ndis_item_hdr *small[64];
+    ndis_item_hdr **rec = small;
+    size_t cap = 64, n = 0;
+    uint32_t k = 0;
+    for (PNET_BUFFER_LIST nbl = chain; nbl; nbl = nbl->Next)
+    {
+        ndis_item_hdr *h = ndis_item_lookup(nbl, NDIS_ITEM_NBL);
+        if (!h)
+            continue;
+        h->adapter = a;
+        h->site = NULL;
+        uint32_t from = ndis_item_state_get(h);
+        if ((from != NDIS_ITEM_OWNED && from != NDIS_ITEM_COMPLETED) || !ndis_item_state_cas(h, from, NDIS_ITEM_SENT))
+            continue;
+        k++;
+        if (paused)
+        {
+            if (n == cap)
+            {
+                size_t ncap = cap * 2;
+                ndis_item_hdr **nr = malloc(ncap * sizeof *nr);
+                if (!nr)
+                    abort();
+                memcpy(nr, rec, n * sizeof *nr);
+                if (rec != small)
+                    free(rec);
+                rec = nr;
+                cap = ncap;
+            }
+            rec[n++] = h;
+        }
+    }
+    __atomic_add_fetch(&dp->tx_pending, k, __ATOMIC_ACQ_REL);
+    DP_CALL_DRIVER(a, VF_CB_SEND, (send_flags & NDIS_SEND_FLAGS_DISPATCH_LEVEL) != 0,
+                   d->chars.SendNetBufferListsHandler(a->context, chain, port, send_flags));
+    if (paused)
+    {
+        size_t held = 0;
+        for (size_t i = 0; i < n; i++)
+            if (ndis_item_state_get(rec[i]) == NDIS_ITEM_SENT && rec[i]->adapter == a)
+                held++;
+        if (held)
+            vf_report_sev("LC-09", VF_SEV_WARNING, a->owner, VF_CB_SEND, (void *)d->chars.SendNetBufferListsHandler,
+                          "MiniportSendNetBufferLists returned in the Paused state still holding %zu of %zu "
+                          "NET_BUFFER_LISTs; a paused miniport completes every send at once with NDIS_STATUS_PAUSED",
+                          held, n);
+    }
+    if (rec != small)
+        free(rec);
+}
+
+VOID NdisMSendNetBufferListsComplete(NDIS_HANDLE MiniportAdapterHandle, PNET_BUFFER_LIST NetBufferList,
+                                     ULONG SendCompleteFlags)
+{
+    void *site = VF_SITE();
+    static const char api[] = "NdisMSendNetBufferListsComplete";
+    ndis_adapter *a = ndis_adapter_from_handle(MiniportAdapterHandle, api, site);
+    if (!a)
+        return;
+    ndis_dp_state *dp = a->dp;
+    vf_check_irql_max(DISPATCH_LEVEL, api, site);
+    if ((SendCompleteFlags & NDIS_SEND_COMPLETE_FLAGS_DISPATCH_LEVEL) && vf_irql() < DISPATCH_LEVEL)
+        vf_report("RX-03", a->owner, VF_CB_NONE, site,
+                  "%s with NDIS_SEND_COMPLETE_FLAGS_DISPATCH_LEVEL while the IRQL is %s", api, vf_irql_name(vf_irql()));
+
+    PNET_BUFFER_LIST head = NULL, *tail = &head;
+    uint32_t k = 0, index = 0;
+    for (PNET_BUFFER_LIST nbl = NetBufferList, next; nbl; nbl = next)
+    {
+        next = nbl->Next;
+        if (++index > CHAIN_LIMIT)
+        {
+            vf_report("TX-01", a->owner, VF_CB_NONE, site, "%s: the NET_BUFFER_LIST chain does not end (a cycle?)",
+                      api);
+            break;
+        }
+        ndis_item_hdr *h = ndis_item_lookup(nbl, NDIS_ITEM_NBL);
+        if (!h)
+        {
+            vf_report("PO-02", a->owner, VF_CB_NONE, site,
+                      "%s: NET_BUFFER_LIST %p (#%u) was not allocated from an NDIS pool; skipped", api, (void *)nbl,
+                      index);
+            continue;
+        }
+        uint32_t s = ndis_item_state_get(h);
+        if (h->adapter != a || s != NDIS_ITEM_SENT || !ndis_item_state_cas(h, NDIS_ITEM_SENT, NDIS_ITEM_COMPLETED))
+        {
+            const char *why = (h->adapter == a && (s == NDIS_ITEM_COMPLETED || s == NDIS_ITEM_FREE))
+                                  ? "was already completed (completed twice)"
+                                  : "was never sent to this miniport";
+            vf_report("TX-01", a->owner, VF_CB_NONE, site, "%s: NET_BUFFER_LIST %p (#%u) %s; skipped", api, (void *)nbl,
+                      index, why);
+            continue;
+        }
+        if (!send_status_documented(nbl->Status))
+            vf_report("TX-01", a->owner, VF_CB_NONE, site,
+                      "%s: NET_BUFFER_LIST %p completed with status 0x%08X, which is not a documented send status", api,
+                      (void *)nbl, (unsigned)nbl->Status);
+        *tail = nbl;
+        tail = &nbl->Next;
+        k++;
+    }
+    *tail = NULL;
+    counter_sub(&dp->tx_pending, k);
+    if (head && a->proto.send_complete)
+        a->proto.send_complete(a->proto.ctx, a, head, SendCompleteFlags);
+}
+
+/* ---- checks for the state machine ------------------------------------------------------------- */
+
+void ndis_dp_check_pause_complete(ndis_adapter *a, void *site)
+{
+    ndis_dp_state *dp = a->dp;
+    uint32_t rx = ndis_dp_rx_outstanding(a), tx = ndis_dp_tx_pending(a), ip = ndis_dp_indications_in_progress(a);
+    if (rx || tx || ip)
+        vf_report("LC-10", a->owner, VF_CB_PAUSE, site,
+                  "the pause completed with %u received NET_BUFFER_LIST(s) not yet returned, %u send(s) not yet "
+                  "completed and %u NdisMIndicateReceiveNetBufferLists call(s) not yet returned",
+                  rx, tx, ip);
+    (void)dp;
+}
+
+void ndis_dp_check_halt_return(ndis_adapter *a)
+{
+    ndis_dp_state *dp = a->dp;
+    uint32_t rx = ndis_dp_rx_outstanding(a);
+    if (rx)
+        vf_report("HA-11", a->owner, VF_CB_HALT, __atomic_load_n(&dp->first_indicate_site, __ATOMIC_ACQUIRE),
+                  "MiniportHaltEx returned while %u received NET_BUFFER_LIST(s) indicated without "
+                  "NDIS_RECEIVE_FLAGS_RESOURCES were not yet returned (site: the first outstanding indication)",
+                  rx);
+    /* The next instance starts from zero; late returns of this instance's NBLs are recognised by the
+     * generation and never reach the driver. */
+    __atomic_add_fetch(&dp->generation, 1, __ATOMIC_ACQ_REL);
+    __atomic_store_n(&dp->rx_outstanding, 0, __ATOMIC_RELEASE);
+    __atomic_store_n(&dp->first_indicate_site, NULL, __ATOMIC_RELEASE);
+    exec_wake_u32(&dp->rx_outstanding, INT32_MAX);
+}

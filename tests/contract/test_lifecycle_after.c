@@ -1,0 +1,165 @@
+/* Nothing after halt or shutdown: the host calls no callback once MiniportHaltEx or
+ * MiniportShutdownEx ran, and a driver that keeps using the adapter handle afterwards is
+ * reported (LC-03 after halt or a failed initialize, LC-04 after shutdown); invalid handles are
+ * AP-01. */
+#include "contract_util.h"
+
+#include <string.h>
+
+static ndis_driver *d;
+static ndis_adapter *a;
+
+static int setup(void **state)
+{
+    ct_setup(state);
+    d = ct_load();
+    a = ndis_adapter_create(d, NULL);
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    ct.wait_threads();
+    ndis_adapter_state s = ndis_adapter_get_state(a);
+    if (s == NDIS_ADAPTER_RUNNING)
+        ndis_adapter_pause(a, NULL, NULL);
+    if (ndis_adapter_get_state(a) == NDIS_ADAPTER_PAUSED)
+        ndis_adapter_halt(a, NdisHaltDeviceDisabled);
+    ndis_adapter_destroy(a);
+    ndis_driver_unload(d);
+    a = NULL;
+    d = NULL;
+    return ct_teardown(state);
+}
+
+static void bring_up(void)
+{
+    assert_int_equal(ndis_adapter_initialize(a), NDIS_STATUS_SUCCESS);
+    assert_int_equal(ndis_adapter_restart(a), NDIS_STATUS_SUCCESS);
+}
+
+/* A status indication while the adapter lives is fine; the same call after halt is LC-03. */
+static void test_indication_after_halt(void **state)
+{
+    bring_up();
+    ct.indicate_status(0);
+    ct_expect_no_findings();
+    assert_int_equal(ndis_adapter_pause(a, NULL, NULL), NDIS_STATUS_SUCCESS);
+    ct.indicate_status(0); /* Paused: status indications are still allowed (LC-09) */
+    ct_expect_no_findings();
+    ndis_adapter_halt(a, NdisHaltDeviceDisabled);
+    ct.indicate_status(0);
+    ct_expect_findings("LC-03");
+}
+
+/* A completion with a halted adapter's handle is LC-03, not a pause-protocol finding. */
+static void test_completion_after_halt(void **state)
+{
+    bring_up();
+    assert_int_equal(ndis_adapter_pause(a, NULL, NULL), NDIS_STATUS_SUCCESS);
+    ndis_adapter_halt(a, NdisHaltDeviceDisabled);
+    ct.complete_late(0, 'P');
+    ct_expect_findings("LC-03");
+}
+
+/* No callback reaches the driver after halt. */
+static void test_nothing_called_after_halt(void **state)
+{
+    bring_up();
+    assert_int_equal(ndis_adapter_pause(a, NULL, NULL), NDIS_STATUS_SUCCESS);
+    ndis_adapter_halt(a, NdisHaltDeviceDisabled);
+    UCHAR buf[4];
+    assert_int_equal(ndis_adapter_oid(a, NdisRequestQueryInformation, SC_OID_QUERY, buf, sizeof buf, NULL, NULL),
+                     NDIS_STATUS_INVALID_STATE);
+    assert_string_equal(ct_log(), "DOIRPH");
+    ct_expect_no_findings();
+}
+
+/* The handle of an adapter whose initialize failed is not usable either. */
+static void test_indication_after_failed_initialize(void **state)
+{
+    ct.ctl->init.status = NDIS_STATUS_FAILURE;
+    assert_int_equal(ndis_adapter_initialize(a), NDIS_STATUS_FAILURE);
+    ct.indicate_status(0);
+    ct_expect_findings("LC-03");
+}
+
+/* The handle is valid again in the next instance. */
+static void test_handle_valid_again_after_reinitialize(void **state)
+{
+    bring_up();
+    assert_int_equal(ndis_adapter_pause(a, NULL, NULL), NDIS_STATUS_SUCCESS);
+    ndis_adapter_halt(a, NdisHaltDeviceStopped);
+    assert_int_equal(ndis_adapter_initialize(a), NDIS_STATUS_SUCCESS);
+    ct.indicate_status(0);
+    ct_expect_no_findings();
+}
+
+/* LC-04: shutdown (PowerOff at PASSIVE_LEVEL) is terminal; the driver's later use of the handle
+ * is reported and no callback follows. */
+static void test_shutdown_power_off(void **state)
+{
+    bring_up();
+    ndis_adapter_shutdown(a, NdisShutdownPowerOff);
+    assert_int_equal(ndis_adapter_get_state(a), NDIS_ADAPTER_SHUTDOWN);
+    const sc_event *s = ct_event('S', 0);
+    assert_non_null(s);
+    assert_int_equal(s->arg, NdisShutdownPowerOff);
+    assert_int_equal(s->irql, PASSIVE_LEVEL);
+    ct_expect_no_findings();
+
+    UCHAR buf[4];
+    assert_int_not_equal(ndis_adapter_oid(a, NdisRequestQueryInformation, SC_OID_QUERY, buf, sizeof buf, NULL, NULL),
+                         NDIS_STATUS_SUCCESS);
+    ct.indicate_status(0);
+    ct_expect_findings("LC-04");
+    assert_string_equal(ct_log(), "DOIRS");
+}
+
+/* SD-02: BugCheck shutdown runs at HIGH_LEVEL. */
+static void test_shutdown_bugcheck_irql(void **state)
+{
+    bring_up();
+    ndis_adapter_shutdown(a, NdisShutdownBugCheck);
+    const sc_event *s = ct_event('S', 0);
+    assert_int_equal(s->arg, NdisShutdownBugCheck);
+    assert_int_equal(s->irql, HIGH_LEVEL);
+    assert_int_equal(ndis_adapter_get_state(a), NDIS_ADAPTER_SHUTDOWN);
+    ct_expect_no_findings();
+}
+
+/* Shutdown is allowed from Paused as well; a completion afterwards is LC-04. */
+static void test_shutdown_from_paused(void **state)
+{
+    assert_int_equal(ndis_adapter_initialize(a), NDIS_STATUS_SUCCESS);
+    ndis_adapter_shutdown(a, NdisShutdownPowerOff);
+    assert_int_equal(ndis_adapter_get_state(a), NDIS_ADAPTER_SHUTDOWN);
+    ct.complete_late(0, 'R');
+    ct_expect_findings("LC-04");
+    assert_string_equal(ct_log(), "DOIS");
+}
+
+/* AP-01: a NULL adapter handle (a slot the driver never initialized). */
+static void test_null_handle(void **state)
+{
+    bring_up();
+    ct.indicate_status(1);
+    ct_expect_findings("AP-01");
+}
+
+int main(void)
+{
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+    const struct CMUnitTest tests[] = {
+        T(test_indication_after_halt),
+        T(test_completion_after_halt),
+        T(test_nothing_called_after_halt),
+        T(test_indication_after_failed_initialize),
+        T(test_handle_valid_again_after_reinitialize),
+        T(test_shutdown_power_off),
+        T(test_shutdown_bugcheck_irql),
+        T(test_shutdown_from_paused),
+        T(test_null_handle),
+    };
+    return cmocka_run_group_tests(tests, ct_group_setup, ct_group_teardown);
+}
