@@ -39,7 +39,12 @@ NDISHOST_EXTERN_C_BEGIN
 #define MAXIMUM_PROCESSORS 64
 #define ALL_PROCESSOR_GROUPS 0xffff
 
-typedef enum _MODE { KernelMode, UserMode, MaximumMode } MODE;
+typedef enum _MODE
+{
+    KernelMode,
+    UserMode,
+    MaximumMode
+} MODE;
 
 struct _IRP;
 struct _EPROCESS;
@@ -50,9 +55,12 @@ struct _DEVICE_OBJECT;
 
 /* DISPATCHER_HEADER: 24 bytes on x64. The host keeps an object's signal state in SignalState
  * (the word it sleeps on) and its kind in Type. */
-typedef struct _DISPATCHER_HEADER {
-    union {
-        struct {
+typedef struct _DISPATCHER_HEADER
+{
+    union
+    {
+        struct
+        {
             UCHAR Type;
             UCHAR Signalling;
             UCHAR Size;
@@ -64,11 +72,26 @@ typedef struct _DISPATCHER_HEADER {
     LIST_ENTRY WaitListHead;
 } DISPATCHER_HEADER, *PDISPATCHER_HEADER;
 
-typedef enum _EVENT_TYPE { NotificationEvent, SynchronizationEvent } EVENT_TYPE;
-typedef enum _TIMER_TYPE { NotificationTimer, SynchronizationTimer } TIMER_TYPE;
-typedef enum _WAIT_TYPE { WaitAll, WaitAny, WaitNotification, WaitDequeue } WAIT_TYPE;
+typedef enum _EVENT_TYPE
+{
+    NotificationEvent,
+    SynchronizationEvent
+} EVENT_TYPE;
+typedef enum _TIMER_TYPE
+{
+    NotificationTimer,
+    SynchronizationTimer
+} TIMER_TYPE;
+typedef enum _WAIT_TYPE
+{
+    WaitAll,
+    WaitAny,
+    WaitNotification,
+    WaitDequeue
+} WAIT_TYPE;
 
-typedef enum _KWAIT_REASON {
+typedef enum _KWAIT_REASON
+{
     Executive,
     FreePage,
     PageIn,
@@ -111,16 +134,19 @@ typedef enum _KWAIT_REASON {
     MaximumWaitReason
 } KWAIT_REASON;
 
-typedef struct _KEVENT {
+typedef struct _KEVENT
+{
     DISPATCHER_HEADER Header;
 } KEVENT, *PKEVENT, *PRKEVENT;
 
-typedef struct _KSEMAPHORE {
+typedef struct _KSEMAPHORE
+{
     DISPATCHER_HEADER Header;
     LONG Limit;
 } KSEMAPHORE, *PKSEMAPHORE, *PRKSEMAPHORE;
 
-typedef struct _KWAIT_BLOCK {
+typedef struct _KWAIT_BLOCK
+{
     LIST_ENTRY WaitListEntry;
     UCHAR WaitType;
     volatile UCHAR BlockState;
@@ -136,20 +162,28 @@ typedef struct _KWAIT_BLOCK {
 
 /* ---- DPCs ------------------------------------------------------------------------------------ */
 
-typedef enum _KDPC_IMPORTANCE { LowImportance, MediumImportance, HighImportance, MediumHighImportance } KDPC_IMPORTANCE;
+typedef enum _KDPC_IMPORTANCE
+{
+    LowImportance,
+    MediumImportance,
+    HighImportance,
+    MediumHighImportance
+} KDPC_IMPORTANCE;
 
 struct _KDPC;
-typedef VOID KDEFERRED_ROUTINE(struct _KDPC *Dpc, PVOID DeferredContext, PVOID SystemArgument1,
-                               PVOID SystemArgument2);
+typedef VOID KDEFERRED_ROUTINE(struct _KDPC *Dpc, PVOID DeferredContext, PVOID SystemArgument1, PVOID SystemArgument2);
 typedef KDEFERRED_ROUTINE *PKDEFERRED_ROUTINE;
 
 /* KDPC: 64 bytes on x64. Host use: DpcListEntry links the DPC into its processor queue,
  * DpcData is non-NULL exactly while the DPC is queued, ProcessorHistory holds the verifier
  * owner charged for the callback (the one current when it was queued). */
-typedef struct _KDPC {
-    union {
+typedef struct _KDPC
+{
+    union
+    {
         ULONG TargetInfoAsUlong;
-        struct {
+        struct
+        {
             UCHAR Type;
             UCHAR Importance;
             volatile USHORT Number;
@@ -164,7 +198,8 @@ typedef struct _KDPC {
     __volatile PVOID DpcData;
 } KDPC, *PKDPC, *PRKDPC;
 
-typedef struct _KDPC_WATCHDOG_INFORMATION {
+typedef struct _KDPC_WATCHDOG_INFORMATION
+{
     ULONG DpcTimeLimit;
     ULONG DpcTimeCount;
     ULONG DpcWatchdogLimit;
@@ -176,7 +211,8 @@ typedef struct _KDPC_WATCHDOG_INFORMATION {
 
 /* KTIMER: 64 bytes on x64. Host use: DueTime holds the monotonic deadline in nanoseconds while
  * the timer is inserted, TimerListEntry links it into the host's deadline-ordered set. */
-typedef struct _KTIMER {
+typedef struct _KTIMER
+{
     DISPATCHER_HEADER Header;
     ULARGE_INTEGER DueTime;
     LIST_ENTRY TimerListEntry;
@@ -189,33 +225,39 @@ typedef struct _KTIMER {
 
 typedef ULONG_PTR KSPIN_LOCK, *PKSPIN_LOCK;
 
-typedef struct _KSPIN_LOCK_QUEUE {
+typedef struct _KSPIN_LOCK_QUEUE
+{
     struct _KSPIN_LOCK_QUEUE *volatile Next;
     PKSPIN_LOCK volatile Lock;
 } KSPIN_LOCK_QUEUE, *PKSPIN_LOCK_QUEUE;
 
-typedef struct _KLOCK_QUEUE_HANDLE {
+typedef struct _KLOCK_QUEUE_HANDLE
+{
     KSPIN_LOCK_QUEUE LockQueue;
     KIRQL OldIrql;
 } KLOCK_QUEUE_HANDLE, *PKLOCK_QUEUE_HANDLE;
 
 /* ---- device queue ---------------------------------------------------------------------------- */
 
-typedef struct _KDEVICE_QUEUE {
+typedef struct _KDEVICE_QUEUE
+{
     CSHORT Type;
     CSHORT Size;
     LIST_ENTRY DeviceListHead;
     KSPIN_LOCK Lock;
-    union {
+    union
+    {
         BOOLEAN Busy;
-        struct {
+        struct
+        {
             LONG64 Reserved : 8;
             LONG64 Hint : 56;
         };
     };
 } KDEVICE_QUEUE, *PKDEVICE_QUEUE, *PRKDEVICE_QUEUE;
 
-typedef struct _KDEVICE_QUEUE_ENTRY {
+typedef struct _KDEVICE_QUEUE_ENTRY
+{
     LIST_ENTRY DeviceListEntry;
     ULONG SortKey;
     BOOLEAN Inserted;
@@ -223,7 +265,8 @@ typedef struct _KDEVICE_QUEUE_ENTRY {
 
 /* ---- pool ---------------------------------------------------------------------------------- */
 
-typedef enum _POOL_TYPE {
+typedef enum _POOL_TYPE
+{
     NonPagedPool = 0,
     NonPagedPoolExecute = NonPagedPool,
     PagedPool = 1,
@@ -254,7 +297,8 @@ typedef enum _POOL_TYPE {
 #define POOL_RAISE_IF_ALLOCATION_FAILURE 16
 #define POOL_QUOTA_FAIL_INSTEAD_OF_RAISE 8
 
-typedef enum _EX_POOL_PRIORITY {
+typedef enum _EX_POOL_PRIORITY
+{
     LowPoolPriority = 0,
     LowPoolPrioritySpecialPoolOverrun = 8,
     LowPoolPrioritySpecialPoolUnderrun = 9,
@@ -300,59 +344,70 @@ typedef FREE_FUNCTION_EX *PFREE_FUNCTION_EX;
 
 /* The common lookaside body (96 bytes on x64). Host use: SingleListHead holds the cached
  * entries, Depth their number, Future[0] the list's internal lock word. */
-#define NDISHOST_GENERAL_LOOKASIDE_BODY                                                                            \
-    union {                                                                                                        \
-        SLIST_HEADER ListHead;                                                                                     \
-        SINGLE_LIST_ENTRY SingleListHead;                                                                          \
-    };                                                                                                             \
-    USHORT Depth;                                                                                                  \
-    USHORT MaximumDepth;                                                                                           \
-    ULONG TotalAllocates;                                                                                          \
-    union {                                                                                                        \
-        ULONG AllocateMisses;                                                                                      \
-        ULONG AllocateHits;                                                                                        \
-    };                                                                                                             \
-    ULONG TotalFrees;                                                                                              \
-    union {                                                                                                        \
-        ULONG FreeMisses;                                                                                          \
-        ULONG FreeHits;                                                                                            \
-    };                                                                                                             \
-    POOL_TYPE Type;                                                                                                \
-    ULONG Tag;                                                                                                     \
-    ULONG Size;                                                                                                    \
-    union {                                                                                                        \
-        PALLOCATE_FUNCTION_EX AllocateEx;                                                                          \
-        PALLOCATE_FUNCTION Allocate;                                                                               \
-    };                                                                                                             \
-    union {                                                                                                        \
-        PFREE_FUNCTION_EX FreeEx;                                                                                  \
-        PFREE_FUNCTION Free;                                                                                       \
-    };                                                                                                             \
-    LIST_ENTRY ListEntry;                                                                                          \
-    ULONG LastTotalAllocates;                                                                                      \
-    union {                                                                                                        \
-        ULONG LastAllocateMisses;                                                                                  \
-        ULONG LastAllocateHits;                                                                                    \
-    };                                                                                                             \
+#define NDISHOST_GENERAL_LOOKASIDE_BODY                                                                                \
+    union                                                                                                              \
+    {                                                                                                                  \
+        SLIST_HEADER ListHead;                                                                                         \
+        SINGLE_LIST_ENTRY SingleListHead;                                                                              \
+    };                                                                                                                 \
+    USHORT Depth;                                                                                                      \
+    USHORT MaximumDepth;                                                                                               \
+    ULONG TotalAllocates;                                                                                              \
+    union                                                                                                              \
+    {                                                                                                                  \
+        ULONG AllocateMisses;                                                                                          \
+        ULONG AllocateHits;                                                                                            \
+    };                                                                                                                 \
+    ULONG TotalFrees;                                                                                                  \
+    union                                                                                                              \
+    {                                                                                                                  \
+        ULONG FreeMisses;                                                                                              \
+        ULONG FreeHits;                                                                                                \
+    };                                                                                                                 \
+    POOL_TYPE Type;                                                                                                    \
+    ULONG Tag;                                                                                                         \
+    ULONG Size;                                                                                                        \
+    union                                                                                                              \
+    {                                                                                                                  \
+        PALLOCATE_FUNCTION_EX AllocateEx;                                                                              \
+        PALLOCATE_FUNCTION Allocate;                                                                                   \
+    };                                                                                                                 \
+    union                                                                                                              \
+    {                                                                                                                  \
+        PFREE_FUNCTION_EX FreeEx;                                                                                      \
+        PFREE_FUNCTION Free;                                                                                           \
+    };                                                                                                                 \
+    LIST_ENTRY ListEntry;                                                                                              \
+    ULONG LastTotalAllocates;                                                                                          \
+    union                                                                                                              \
+    {                                                                                                                  \
+        ULONG LastAllocateMisses;                                                                                      \
+        ULONG LastAllocateHits;                                                                                        \
+    };                                                                                                                 \
     ULONG Future[2];
 
-typedef struct DECLSPEC_CACHEALIGN _GENERAL_LOOKASIDE {
+typedef struct DECLSPEC_CACHEALIGN _GENERAL_LOOKASIDE
+{
     NDISHOST_GENERAL_LOOKASIDE_BODY
 } GENERAL_LOOKASIDE, *PGENERAL_LOOKASIDE;
 
-typedef struct _GENERAL_LOOKASIDE_POOL {
+typedef struct _GENERAL_LOOKASIDE_POOL
+{
     NDISHOST_GENERAL_LOOKASIDE_BODY
 } GENERAL_LOOKASIDE_POOL, *PGENERAL_LOOKASIDE_POOL;
 
-typedef struct _NPAGED_LOOKASIDE_LIST {
+typedef struct _NPAGED_LOOKASIDE_LIST
+{
     GENERAL_LOOKASIDE L;
 } NPAGED_LOOKASIDE_LIST, *PNPAGED_LOOKASIDE_LIST;
 
-typedef struct _PAGED_LOOKASIDE_LIST {
+typedef struct _PAGED_LOOKASIDE_LIST
+{
     GENERAL_LOOKASIDE L;
 } PAGED_LOOKASIDE_LIST, *PPAGED_LOOKASIDE_LIST;
 
-typedef struct _LOOKASIDE_LIST_EX {
+typedef struct _LOOKASIDE_LIST_EX
+{
     GENERAL_LOOKASIDE_POOL L;
 } LOOKASIDE_LIST_EX, *PLOOKASIDE_LIST_EX;
 
@@ -366,7 +421,8 @@ typedef struct _LOOKASIDE_LIST_EX {
 
 typedef ULONG_PTR PFN_NUMBER, *PPFN_NUMBER;
 
-typedef struct _MDL {
+typedef struct _MDL
+{
     struct _MDL *Next;
     CSHORT Size;
     CSHORT MdlFlags;
@@ -398,15 +454,21 @@ typedef MDL *PMDLX;
 #define MDL_PAGE_CONTENTS_INVARIANT 0x4000
 #define MDL_ALLOCATED_MUST_SUCCEED MDL_PAGE_CONTENTS_INVARIANT
 #define MDL_INTERNAL 0x8000
-#define MDL_MAPPING_FLAGS                                                                                          \
-    (MDL_MAPPED_TO_SYSTEM_VA | MDL_PAGES_LOCKED | MDL_SOURCE_IS_NONPAGED_POOL | MDL_PARTIAL_HAS_BEEN_MAPPED |      \
+#define MDL_MAPPING_FLAGS                                                                                              \
+    (MDL_MAPPED_TO_SYSTEM_VA | MDL_PAGES_LOCKED | MDL_SOURCE_IS_NONPAGED_POOL | MDL_PARTIAL_HAS_BEEN_MAPPED |          \
      MDL_PARENT_MAPPED_SYSTEM_VA | MDL_IO_SPACE)
 
-typedef enum _MM_PAGE_PRIORITY { LowPagePriority, NormalPagePriority = 16, HighPagePriority = 32 } MM_PAGE_PRIORITY;
+typedef enum _MM_PAGE_PRIORITY
+{
+    LowPagePriority,
+    NormalPagePriority = 16,
+    HighPagePriority = 32
+} MM_PAGE_PRIORITY;
 #define MdlMappingNoWrite 0x80000000
 #define MdlMappingNoExecute 0x40000000
 
-typedef enum _MEMORY_CACHING_TYPE {
+typedef enum _MEMORY_CACHING_TYPE
+{
     MmNonCached = 0,
     MmCached = 1,
     MmWriteCombined = 2,
@@ -417,7 +479,12 @@ typedef enum _MEMORY_CACHING_TYPE {
     MmNotMapped = -1
 } MEMORY_CACHING_TYPE;
 
-typedef enum _LOCK_OPERATION { IoReadAccess, IoWriteAccess, IoModifyAccess } LOCK_OPERATION;
+typedef enum _LOCK_OPERATION
+{
+    IoReadAccess,
+    IoWriteAccess,
+    IoModifyAccess
+} LOCK_OPERATION;
 
 #define MmGetMdlByteCount(Mdl) ((Mdl)->ByteCount)
 #define MmGetMdlByteOffset(Mdl) ((Mdl)->ByteOffset)
@@ -436,25 +503,27 @@ FORCEINLINE PVOID MmGetSystemAddressForMdlSafe(PMDL Mdl, ULONG Priority)
 }
 #define MmGetSystemAddressForMdl(Mdl) MmGetSystemAddressForMdlSafe((Mdl), NormalPagePriority)
 
-#define MmInitializeMdl(MemoryDescriptorList, BaseVa, Length)                                                      \
-    do {                                                                                                           \
-        (MemoryDescriptorList)->Next = NULL;                                                                       \
-        (MemoryDescriptorList)->Size =                                                                             \
-            (CSHORT)(sizeof(MDL) + sizeof(PFN_NUMBER) * ADDRESS_AND_SIZE_TO_SPAN_PAGES((BaseVa), (Length)));       \
-        (MemoryDescriptorList)->MdlFlags = 0;                                                                      \
-        (MemoryDescriptorList)->AllocationProcessorNumber = 0;                                                     \
-        (MemoryDescriptorList)->Reserved = 0;                                                                      \
-        (MemoryDescriptorList)->Process = NULL;                                                                    \
-        (MemoryDescriptorList)->MappedSystemVa = NULL;                                                             \
-        (MemoryDescriptorList)->StartVa = PAGE_ALIGN(BaseVa);                                                      \
-        (MemoryDescriptorList)->ByteOffset = BYTE_OFFSET(BaseVa);                                                  \
-        (MemoryDescriptorList)->ByteCount = (ULONG)(Length);                                                       \
+#define MmInitializeMdl(MemoryDescriptorList, BaseVa, Length)                                                          \
+    do                                                                                                                 \
+    {                                                                                                                  \
+        (MemoryDescriptorList)->Next = NULL;                                                                           \
+        (MemoryDescriptorList)->Size =                                                                                 \
+            (CSHORT)(sizeof(MDL) + sizeof(PFN_NUMBER) * ADDRESS_AND_SIZE_TO_SPAN_PAGES((BaseVa), (Length)));           \
+        (MemoryDescriptorList)->MdlFlags = 0;                                                                          \
+        (MemoryDescriptorList)->AllocationProcessorNumber = 0;                                                         \
+        (MemoryDescriptorList)->Reserved = 0;                                                                          \
+        (MemoryDescriptorList)->Process = NULL;                                                                        \
+        (MemoryDescriptorList)->MappedSystemVa = NULL;                                                                 \
+        (MemoryDescriptorList)->StartVa = PAGE_ALIGN(BaseVa);                                                          \
+        (MemoryDescriptorList)->ByteOffset = BYTE_OFFSET(BaseVa);                                                      \
+        (MemoryDescriptorList)->ByteCount = (ULONG)(Length);                                                           \
     } while (0)
 
-#define MmPrepareMdlForReuse(Mdl)                                                                                  \
-    do {                                                                                                           \
-        if (((Mdl)->MdlFlags & MDL_PARTIAL_HAS_BEEN_MAPPED) != 0)                                                  \
-            (Mdl)->MdlFlags &= ~MDL_PARTIAL_HAS_BEEN_MAPPED;                                                       \
+#define MmPrepareMdlForReuse(Mdl)                                                                                      \
+    do                                                                                                                 \
+    {                                                                                                                  \
+        if (((Mdl)->MdlFlags & MDL_PARTIAL_HAS_BEEN_MAPPED) != 0)                                                      \
+            (Mdl)->MdlFlags &= ~MDL_PARTIAL_HAS_BEEN_MAPPED;                                                           \
     } while (0)
 
 NTKERNELAPI SIZE_T MmSizeOfMdl(PVOID Base, SIZE_T Length);
@@ -485,7 +554,8 @@ NTKERNELAPI VOID MmUnmapLockedPages(PVOID BaseAddress, PMDL MemoryDescriptorList
 #define CmResourceTypeMfCardConfig 131
 #define CmResourceTypeConnection 132
 
-typedef enum _CM_SHARE_DISPOSITION {
+typedef enum _CM_SHARE_DISPOSITION
+{
     CmResourceShareUndetermined = 0,
     CmResourceShareDeviceExclusive,
     CmResourceShareDriverExclusive,
@@ -533,49 +603,61 @@ typedef enum _CM_SHARE_DISPOSITION {
 
 /* Windows packs the resource descriptors to 4 bytes on every architecture (20 bytes each). */
 #pragma pack(push, 4)
-typedef struct _CM_PARTIAL_RESOURCE_DESCRIPTOR {
+typedef struct _CM_PARTIAL_RESOURCE_DESCRIPTOR
+{
     UCHAR Type;
     UCHAR ShareDisposition;
     USHORT Flags;
-    union {
-        struct {
+    union
+    {
+        struct
+        {
             PHYSICAL_ADDRESS Start;
             ULONG Length;
         } Generic;
-        struct {
+        struct
+        {
             PHYSICAL_ADDRESS Start;
             ULONG Length;
         } Port;
-        struct {
+        struct
+        {
             ULONG Level;
             ULONG Vector;
             KAFFINITY Affinity;
         } Interrupt;
-        struct {
-            union {
-                struct {
+        struct
+        {
+            union
+            {
+                struct
+                {
                     USHORT Reserved;
                     USHORT MessageCount;
                     ULONG Vector;
                     KAFFINITY Affinity;
                 } Raw;
-                struct {
+                struct
+                {
                     ULONG Level;
                     ULONG Vector;
                     KAFFINITY Affinity;
                 } Translated;
             };
         } MessageInterrupt;
-        struct {
+        struct
+        {
             PHYSICAL_ADDRESS Start;
             ULONG Length;
         } Memory;
-        struct {
+        struct
+        {
             ULONG Channel;
             ULONG Port;
             ULONG Reserved1;
         } Dma;
-        struct {
+        struct
+        {
             ULONG Channel;
             ULONG RequestLine;
             UCHAR TransferWidth;
@@ -583,32 +665,39 @@ typedef struct _CM_PARTIAL_RESOURCE_DESCRIPTOR {
             UCHAR Reserved2;
             UCHAR Reserved3;
         } DmaV3;
-        struct {
+        struct
+        {
             ULONG Data[3];
         } DevicePrivate;
-        struct {
+        struct
+        {
             ULONG Start;
             ULONG Length;
             ULONG Reserved;
         } BusNumber;
-        struct {
+        struct
+        {
             ULONG DataSize;
             ULONG Reserved1;
             ULONG Reserved2;
         } DeviceSpecificData;
-        struct {
+        struct
+        {
             PHYSICAL_ADDRESS Start;
             ULONG Length40;
         } Memory40;
-        struct {
+        struct
+        {
             PHYSICAL_ADDRESS Start;
             ULONG Length48;
         } Memory48;
-        struct {
+        struct
+        {
             PHYSICAL_ADDRESS Start;
             ULONG Length64;
         } Memory64;
-        struct {
+        struct
+        {
             UCHAR Class;
             UCHAR Type;
             UCHAR Reserved1;
@@ -620,14 +709,16 @@ typedef struct _CM_PARTIAL_RESOURCE_DESCRIPTOR {
 } CM_PARTIAL_RESOURCE_DESCRIPTOR, *PCM_PARTIAL_RESOURCE_DESCRIPTOR;
 #pragma pack(pop)
 
-typedef struct _CM_PARTIAL_RESOURCE_LIST {
+typedef struct _CM_PARTIAL_RESOURCE_LIST
+{
     USHORT Version;
     USHORT Revision;
     ULONG Count;
     CM_PARTIAL_RESOURCE_DESCRIPTOR PartialDescriptors[1];
 } CM_PARTIAL_RESOURCE_LIST, *PCM_PARTIAL_RESOURCE_LIST;
 
-typedef enum _INTERFACE_TYPE {
+typedef enum _INTERFACE_TYPE
+{
     InterfaceTypeUndefined = -1,
     Internal = 0,
     Isa,
@@ -648,15 +739,18 @@ typedef enum _INTERFACE_TYPE {
     Vmcs,
     ACPIBus,
     MaximumInterfaceType
-} INTERFACE_TYPE, *PINTERFACE_TYPE;
+} INTERFACE_TYPE,
+    *PINTERFACE_TYPE;
 
-typedef struct _CM_FULL_RESOURCE_DESCRIPTOR {
+typedef struct _CM_FULL_RESOURCE_DESCRIPTOR
+{
     INTERFACE_TYPE InterfaceType;
     ULONG BusNumber;
     CM_PARTIAL_RESOURCE_LIST PartialResourceList;
 } CM_FULL_RESOURCE_DESCRIPTOR, *PCM_FULL_RESOURCE_DESCRIPTOR;
 
-typedef struct _CM_RESOURCE_LIST {
+typedef struct _CM_RESOURCE_LIST
+{
     ULONG Count;
     CM_FULL_RESOURCE_DESCRIPTOR List[1];
 } CM_RESOURCE_LIST, *PCM_RESOURCE_LIST;
@@ -714,14 +808,16 @@ typedef DRIVER_STARTIO *PDRIVER_STARTIO;
 typedef VOID DRIVER_CANCEL(struct _DEVICE_OBJECT *DeviceObject, struct _IRP *Irp);
 typedef DRIVER_CANCEL *PDRIVER_CANCEL;
 
-typedef struct _DRIVER_EXTENSION {
+typedef struct _DRIVER_EXTENSION
+{
     struct _DRIVER_OBJECT *DriverObject;
     PDRIVER_ADD_DEVICE AddDevice;
     ULONG Count;
     UNICODE_STRING ServiceKeyName;
 } DRIVER_EXTENSION, *PDRIVER_EXTENSION;
 
-typedef struct _DRIVER_OBJECT {
+typedef struct _DRIVER_OBJECT
+{
     CSHORT Type;
     CSHORT Size;
     struct _DEVICE_OBJECT *DeviceObject;
@@ -739,11 +835,13 @@ typedef struct _DRIVER_OBJECT {
     PDRIVER_DISPATCH MajorFunction[IRP_MJ_MAXIMUM_FUNCTION + 1];
 } DRIVER_OBJECT, *PDRIVER_OBJECT;
 
-typedef struct _WAIT_CONTEXT_BLOCK {
+typedef struct _WAIT_CONTEXT_BLOCK
+{
     PVOID Reserved[9]; /* not used by miniports */
 } WAIT_CONTEXT_BLOCK, *PWAIT_CONTEXT_BLOCK;
 
-typedef struct DECLSPEC_ALIGN(16) _DEVICE_OBJECT {
+typedef struct DECLSPEC_ALIGN(16) _DEVICE_OBJECT
+{
     CSHORT Type;
     USHORT Size;
     LONG ReferenceCount;
@@ -758,7 +856,8 @@ typedef struct DECLSPEC_ALIGN(16) _DEVICE_OBJECT {
     PVOID DeviceExtension;
     ULONG DeviceType;
     CCHAR StackSize;
-    union {
+    union
+    {
         LIST_ENTRY ListEntry;
         WAIT_CONTEXT_BLOCK Wcb;
     } Queue;
@@ -1117,8 +1216,10 @@ FORCEINLINE BOOLEAN BitScanReverse64(ULONG *Index, ULONG64 Mask)
 #define DPFLTR_IHVBUS_ID 82
 #define DPFLTR_DEFAULT_ID 101
 
-NTSYSAPI ULONG DbgPrint(PCSTR Format, ...) __attribute__((format(printf, 1, 2)));
-NTSYSAPI ULONG DbgPrintEx(ULONG ComponentId, ULONG Level, PCSTR Format, ...) __attribute__((format(printf, 3, 4)));
+/* Formats with the Microsoft printf conventions (`l` is 32 bits, I64, %ws, %wZ, %Z, ...), so
+ * the compiler's printf format checking does not apply. */
+NTSYSAPI ULONG DbgPrint(PCSTR Format, ...);
+NTSYSAPI ULONG DbgPrintEx(ULONG ComponentId, ULONG Level, PCSTR Format, ...);
 NTSYSAPI ULONG vDbgPrintEx(ULONG ComponentId, ULONG Level, PCSTR Format, va_list arglist);
 NTSYSAPI ULONG vDbgPrintExWithPrefix(PCSTR Prefix, ULONG ComponentId, ULONG Level, PCSTR Format, va_list arglist);
 /* A driver-requested breakpoint: the host reports it and carries on (it never traps). */
@@ -1156,8 +1257,8 @@ NTSYSAPI VOID RtlAssert(PVOID VoidFailedAssertion, PVOID VoidFileName, ULONG Lin
 #define NT_ANALYSIS_ASSUME(exp) ((void)0)
 
 NTKERNELAPI DECLSPEC_NORETURN VOID KeBugCheckEx(ULONG BugCheckCode, ULONG_PTR BugCheckParameter1,
-                                               ULONG_PTR BugCheckParameter2, ULONG_PTR BugCheckParameter3,
-                                               ULONG_PTR BugCheckParameter4);
+                                                ULONG_PTR BugCheckParameter2, ULONG_PTR BugCheckParameter3,
+                                                ULONG_PTR BugCheckParameter4);
 NTKERNELAPI DECLSPEC_NORETURN VOID KeBugCheck(ULONG BugCheckCode);
 
 /* ---- IRQL and processors ------------------------------------------------------------------- */
@@ -1222,9 +1323,8 @@ NTKERNELAPI LONG KeReleaseSemaphore(PRKSEMAPHORE Semaphore, KPRIORITY Increment,
 NTKERNELAPI LONG KeReadStateSemaphore(PRKSEMAPHORE Semaphore);
 NTKERNELAPI NTSTATUS KeWaitForSingleObject(PVOID Object, KWAIT_REASON WaitReason, KPROCESSOR_MODE WaitMode,
                                            BOOLEAN Alertable, PLARGE_INTEGER Timeout);
-NTKERNELAPI NTSTATUS KeWaitForMultipleObjects(ULONG Count, PVOID Object[], WAIT_TYPE WaitType,
-                                              KWAIT_REASON WaitReason, KPROCESSOR_MODE WaitMode,
-                                              BOOLEAN Alertable, PLARGE_INTEGER Timeout,
+NTKERNELAPI NTSTATUS KeWaitForMultipleObjects(ULONG Count, PVOID Object[], WAIT_TYPE WaitType, KWAIT_REASON WaitReason,
+                                              KPROCESSOR_MODE WaitMode, BOOLEAN Alertable, PLARGE_INTEGER Timeout,
                                               PKWAIT_BLOCK WaitBlockArray);
 NTKERNELAPI NTSTATUS KeDelayExecutionThread(KPROCESSOR_MODE WaitMode, BOOLEAN Alertable, PLARGE_INTEGER Interval);
 #define KeWaitForMutexObject KeWaitForSingleObject
@@ -1271,7 +1371,8 @@ NTKERNELAPI ULONGLONG KeQueryInterruptTimePrecise(PULONG64 QpcTimeStamp);
 NTKERNELAPI ULONGLONG KeQueryUnbiasedInterruptTime(void);
 NTHALAPI VOID KeStallExecutionProcessor(ULONG MicroSeconds);
 
-typedef struct _TIME_FIELDS {
+typedef struct _TIME_FIELDS
+{
     CSHORT Year;
     CSHORT Month;
     CSHORT Day;
@@ -1309,14 +1410,13 @@ NTKERNELAPI VOID ExDeleteNPagedLookasideList(PNPAGED_LOOKASIDE_LIST Lookaside);
 NTKERNELAPI PVOID ExAllocateFromNPagedLookasideList(PNPAGED_LOOKASIDE_LIST Lookaside);
 NTKERNELAPI VOID ExFreeToNPagedLookasideList(PNPAGED_LOOKASIDE_LIST Lookaside, PVOID Entry);
 NTKERNELAPI VOID ExInitializePagedLookasideList(PPAGED_LOOKASIDE_LIST Lookaside, PALLOCATE_FUNCTION Allocate,
-                                                PFREE_FUNCTION Free, ULONG Flags, SIZE_T Size, ULONG Tag,
-                                                USHORT Depth);
+                                                PFREE_FUNCTION Free, ULONG Flags, SIZE_T Size, ULONG Tag, USHORT Depth);
 NTKERNELAPI VOID ExDeletePagedLookasideList(PPAGED_LOOKASIDE_LIST Lookaside);
 NTKERNELAPI PVOID ExAllocateFromPagedLookasideList(PPAGED_LOOKASIDE_LIST Lookaside);
 NTKERNELAPI VOID ExFreeToPagedLookasideList(PPAGED_LOOKASIDE_LIST Lookaside, PVOID Entry);
 NTKERNELAPI NTSTATUS ExInitializeLookasideListEx(PLOOKASIDE_LIST_EX Lookaside, PALLOCATE_FUNCTION_EX Allocate,
-                                                 PFREE_FUNCTION_EX Free, POOL_TYPE PoolType, ULONG Flags,
-                                                 SIZE_T Size, ULONG Tag, USHORT Depth);
+                                                 PFREE_FUNCTION_EX Free, POOL_TYPE PoolType, ULONG Flags, SIZE_T Size,
+                                                 ULONG Tag, USHORT Depth);
 NTKERNELAPI VOID ExDeleteLookasideListEx(PLOOKASIDE_LIST_EX Lookaside);
 NTKERNELAPI VOID ExFlushLookasideListEx(PLOOKASIDE_LIST_EX Lookaside);
 NTKERNELAPI PVOID ExAllocateFromLookasideListEx(PLOOKASIDE_LIST_EX Lookaside);
@@ -1324,10 +1424,8 @@ NTKERNELAPI VOID ExFreeToLookasideListEx(PLOOKASIDE_LIST_EX Lookaside, PVOID Ent
 
 /* ---- interlocked lists with a spin lock, and SLISTs ------------------------------------------------ */
 
-NTKERNELAPI PLIST_ENTRY ExInterlockedInsertHeadList(PLIST_ENTRY ListHead, PLIST_ENTRY ListEntry,
-                                                    PKSPIN_LOCK Lock);
-NTKERNELAPI PLIST_ENTRY ExInterlockedInsertTailList(PLIST_ENTRY ListHead, PLIST_ENTRY ListEntry,
-                                                    PKSPIN_LOCK Lock);
+NTKERNELAPI PLIST_ENTRY ExInterlockedInsertHeadList(PLIST_ENTRY ListHead, PLIST_ENTRY ListEntry, PKSPIN_LOCK Lock);
+NTKERNELAPI PLIST_ENTRY ExInterlockedInsertTailList(PLIST_ENTRY ListHead, PLIST_ENTRY ListEntry, PKSPIN_LOCK Lock);
 NTKERNELAPI PLIST_ENTRY ExInterlockedRemoveHeadList(PLIST_ENTRY ListHead, PKSPIN_LOCK Lock);
 NTKERNELAPI PSINGLE_LIST_ENTRY ExInterlockedPushEntryList(PSINGLE_LIST_ENTRY ListHead, PSINGLE_LIST_ENTRY ListEntry,
                                                           PKSPIN_LOCK Lock);
@@ -1367,7 +1465,8 @@ NTSYSAPI USHORT RtlUshortByteSwap(USHORT Source);
 NTSYSAPI ULONG RtlUlongByteSwap(ULONG Source);
 NTSYSAPI ULONGLONG RtlUlonglongByteSwap(ULONGLONG Source);
 
-typedef struct _RTL_BITMAP {
+typedef struct _RTL_BITMAP
+{
     ULONG SizeOfBitMap;
     PULONG Buffer;
 } RTL_BITMAP, *PRTL_BITMAP;
@@ -1399,12 +1498,9 @@ NTSYSAPI VOID RtlCopyUnicodeString(PUNICODE_STRING DestinationString, PCUNICODE_
 NTSYSAPI VOID RtlCopyString(PSTRING DestinationString, const STRING *SourceString);
 NTSYSAPI NTSTATUS RtlAppendUnicodeStringToString(PUNICODE_STRING Destination, PCUNICODE_STRING Source);
 NTSYSAPI NTSTATUS RtlAppendUnicodeToString(PUNICODE_STRING Destination, PCWSTR Source);
-NTSYSAPI LONG RtlCompareUnicodeString(PCUNICODE_STRING String1, PCUNICODE_STRING String2,
-                                      BOOLEAN CaseInSensitive);
-NTSYSAPI BOOLEAN RtlEqualUnicodeString(PCUNICODE_STRING String1, PCUNICODE_STRING String2,
-                                       BOOLEAN CaseInSensitive);
-NTSYSAPI BOOLEAN RtlPrefixUnicodeString(PCUNICODE_STRING String1, PCUNICODE_STRING String2,
-                                        BOOLEAN CaseInSensitive);
+NTSYSAPI LONG RtlCompareUnicodeString(PCUNICODE_STRING String1, PCUNICODE_STRING String2, BOOLEAN CaseInSensitive);
+NTSYSAPI BOOLEAN RtlEqualUnicodeString(PCUNICODE_STRING String1, PCUNICODE_STRING String2, BOOLEAN CaseInSensitive);
+NTSYSAPI BOOLEAN RtlPrefixUnicodeString(PCUNICODE_STRING String1, PCUNICODE_STRING String2, BOOLEAN CaseInSensitive);
 NTSYSAPI LONG RtlCompareString(const STRING *String1, const STRING *String2, BOOLEAN CaseInSensitive);
 NTSYSAPI BOOLEAN RtlEqualString(const STRING *String1, const STRING *String2, BOOLEAN CaseInSensitive);
 NTSYSAPI NTSTATUS RtlUnicodeStringToAnsiString(PANSI_STRING DestinationString, PCUNICODE_STRING SourceString,
@@ -1438,10 +1534,20 @@ NTSYSAPI ULONG RtlxAnsiStringToUnicodeSize(PCANSI_STRING AnsiString);
 NTSYSAPI NTSTATUS RtlStringFromGUID(REFGUID Guid, PUNICODE_STRING GuidString);
 NTSYSAPI NTSTATUS RtlGUIDFromString(PCUNICODE_STRING GuidString, GUID *Guid);
 
+/* ---- host helpers behind inline functions ------------------------------------------------------- */
+
+/* printf-style formatting with the Microsoft conventions (see DbgPrint) into a buffer of `cch`
+ * characters, always terminated when cch > 0. Returns the characters the whole output needs,
+ * without the terminator. Used by ntstrsafe.h. */
+size_t ndishost_vformat_a(char *dst, size_t cch, const char *fmt, va_list ap);
+size_t ndishost_vformat_w(WCHAR *dst, size_t cch, const WCHAR *fmt, va_list ap);
+
 /* ---- misc ----------------------------------------------------------------------------------- */
 
-typedef struct _IO_STATUS_BLOCK {
-    union {
+typedef struct _IO_STATUS_BLOCK
+{
+    union
+    {
         NTSTATUS Status;
         PVOID Pointer;
     };

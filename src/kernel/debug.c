@@ -1,8 +1,7 @@
 /* Debug output and the driver's own assertions and breakpoints.
  *
- * DbgPrint output goes to stderr, prefixed, unless NDISHOST_QUIET_DBGPRINT is set; the driver's
- * format strings are printf-compatible for the conversions drivers use (%wZ and %ws are not:
- * the host prints them as pointers). ASSERT, breakpoints and bug checks become findings (AS-01,
+ * DbgPrint output goes to stderr, prefixed, unless NDISHOST_QUIET_DBGPRINT is set; formats
+ * follow the Microsoft conventions (format.c). ASSERT, breakpoints and bug checks become findings (AS-01,
  * AS-02) when the rule table knows those ids, and the driver carries on. */
 #include "kernel_internal.h"
 
@@ -22,9 +21,7 @@ static ULONG vprint(const char *prefix, PCSTR Format, va_list ap)
     if (quiet() || !Format)
         return 0;
     char buf[1024];
-    int n = vsnprintf(buf, sizeof buf, Format, ap);
-    if (n < 0)
-        return 0;
+    ndishost_vformat_a(buf, sizeof buf, Format, ap);
     fprintf(stderr, "%s%s", prefix ? prefix : "", buf);
     return 0; /* STATUS_SUCCESS */
 }
@@ -105,8 +102,8 @@ VOID KeBugCheckEx(ULONG BugCheckCode, ULONG_PTR BugCheckParameter1, ULONG_PTR Bu
     void *site = VF_SITE();
     char msg[256];
     snprintf(msg, sizeof msg, "driver called KeBugCheckEx(0x%x, 0x%lx, 0x%lx, 0x%lx, 0x%lx)", (unsigned)BugCheckCode,
-             (unsigned long)BugCheckParameter1, (unsigned long)BugCheckParameter2,
-             (unsigned long)BugCheckParameter3, (unsigned long)BugCheckParameter4);
+             (unsigned long)BugCheckParameter1, (unsigned long)BugCheckParameter2, (unsigned long)BugCheckParameter3,
+             (unsigned long)BugCheckParameter4);
     if (vf_rule_find("AS-02"))
         vf_report("AS-02", NULL, VF_CB_NONE, site, "%s", msg);
     else

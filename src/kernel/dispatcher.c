@@ -54,11 +54,13 @@ static bool try_acquire(DISPATCHER_HEADER *h)
     switch (h->Type)
     {
     case DISP_EVENT_SYNCHRONIZATION:
-    case DISP_TIMER_SYNCHRONIZATION: {
+    case DISP_TIMER_SYNCHRONIZATION:
+    {
         uint32_t one = 1;
         return __atomic_compare_exchange_n(w, &one, 0, false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
     }
-    case DISP_SEMAPHORE: {
+    case DISP_SEMAPHORE:
+    {
         uint32_t c = __atomic_load_n(w, __ATOMIC_ACQUIRE);
         while ((int32_t)c > 0)
         {
@@ -214,9 +216,8 @@ LONG KeReleaseSemaphore(PRKSEMAPHORE Semaphore, KPRIORITY Increment, LONG Adjust
         if (Adjustment <= 0 || next > Semaphore->Limit)
         {
             /* Windows raises STATUS_SEMAPHORE_LIMIT_EXCEEDED; the host reports and leaves the count. */
-            vf_report("AP-02", NULL, VF_CB_NONE, site,
-                      "KeReleaseSemaphore by %d would exceed the limit %d (count %d)", (int)Adjustment,
-                      (int)Semaphore->Limit, (int)(int32_t)c);
+            vf_report("AP-02", NULL, VF_CB_NONE, site, "KeReleaseSemaphore by %d would exceed the limit %d (count %d)",
+                      (int)Adjustment, (int)Semaphore->Limit, (int)(int32_t)c);
             return (LONG)c;
         }
         if (__atomic_compare_exchange_n(w, &c, (uint32_t)next, false, __ATOMIC_SEQ_CST, __ATOMIC_ACQUIRE))

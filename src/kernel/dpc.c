@@ -16,10 +16,11 @@
 #define DPC_TYPE_THREADED 0x18 /* ThreadedDpcObject */
 #define DPC_TYPE_HOST 0x93     /* host-internal: DpcObject with the host bit */
 
-typedef struct dpc_cpu {
+typedef struct dpc_cpu
+{
     unsigned index;
     PKDPC head, tail;
-    uint32_t work_word; /* bumped on every insert; the thread sleeps on it */
+    uint32_t work_word;  /* bumped on every insert; the thread sleeps on it */
     const KDPC *running; /* identity of the DPC being run (never dereferenced) */
     exec_thread *thread;
 } dpc_cpu;
@@ -311,8 +312,7 @@ VOID KeInitializeThreadedDpc(PRKDPC Dpc, PKDEFERRED_ROUTINE DeferredRoutine, PVO
     vf_check_irql_eq(PASSIVE_LEVEL, "KeInitializeThreadedDpc", site);
     if (!Dpc || !DeferredRoutine)
     {
-        vf_report("AP-02", NULL, VF_CB_NONE, site, "KeInitializeThreadedDpc with a NULL %s",
-                  Dpc ? "routine" : "DPC");
+        vf_report("AP-02", NULL, VF_CB_NONE, site, "KeInitializeThreadedDpc with a NULL %s", Dpc ? "routine" : "DPC");
         if (!Dpc)
             return;
     }
@@ -362,8 +362,7 @@ VOID KeSetTargetProcessorDpc(PRKDPC Dpc, CCHAR Number)
     kernel_start();
     if ((UCHAR)Number >= ncpus)
     {
-        vf_report("AP-02", NULL, VF_CB_NONE, site, "KeSetTargetProcessorDpc to processor %d of %u", (int)Number,
-                  ncpus);
+        vf_report("AP-02", NULL, VF_CB_NONE, site, "KeSetTargetProcessorDpc to processor %d of %u", (int)Number, ncpus);
         return;
     }
     Dpc->Number = (USHORT)((UCHAR)Number + 1);

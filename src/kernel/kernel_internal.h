@@ -43,9 +43,11 @@ unsigned kernel_spinlocks_held(void);
 void kernel_spin_acquire(volatile KSPIN_LOCK *lock);
 void kernel_spin_release(volatile KSPIN_LOCK *lock);
 /* The checked acquire/release behind the driver-facing calls (recursion and non-holder
- * releases reported as IQ-03 naming `api`); IRQL handling is the caller's. */
+ * releases reported as IQ-03 naming `api`); IRQL handling is the caller's. The release returns
+ * false when the lock was not held at all: nothing was released, and the caller should not
+ * check or change the IRQL for it (one finding per mistake). */
 void kernel_spin_acquire_api(volatile KSPIN_LOCK *lock, const char *api, void *site);
-void kernel_spin_release_api(volatile KSPIN_LOCK *lock, const char *api, void *site);
+bool kernel_spin_release_api(volatile KSPIN_LOCK *lock, const char *api, void *site);
 /* Releases, innermost first, the spin locks the thread acquired beyond the first `keep` it
  * holds (a callback that returned holding locks, after that was reported). */
 void kernel_spinlocks_release_above(unsigned keep);
@@ -101,7 +103,8 @@ bool kernel_timer_is_armed(const KTIMER *timer);
 /* ---- PASSIVE work queue ----------------------------------------------------------------------- */
 
 typedef struct kernel_work kernel_work;
-struct kernel_work {
+struct kernel_work
+{
     kernel_work *next;
     void (*fn)(kernel_work *w); /* runs on a worker thread at PASSIVE_LEVEL */
 };
@@ -113,7 +116,8 @@ bool kernel_on_worker_thread(void);
 
 /* ---- pool ----------------------------------------------------------------------------------- */
 
-typedef enum kernel_pool_api {
+typedef enum kernel_pool_api
+{
     KERNEL_POOL_EX = 0, /* ExAllocatePool* */
     KERNEL_POOL_NDIS,   /* NdisAllocateMemory* */
     KERNEL_POOL_HOST,   /* host-internal allocations charged to a driver (lookaside entries, strings) */

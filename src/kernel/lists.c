@@ -68,9 +68,8 @@ static void slist_lock(PSLIST_HEADER h)
     for (;;)
     {
         ULONGLONG v = __atomic_load_n(&h->Alignment, __ATOMIC_RELAXED);
-        if (!(v & SLIST_LOCK_BIT) &&
-            __atomic_compare_exchange_n(&h->Alignment, &v, v | SLIST_LOCK_BIT, false, __ATOMIC_ACQUIRE,
-                                        __ATOMIC_RELAXED))
+        if (!(v & SLIST_LOCK_BIT) && __atomic_compare_exchange_n(&h->Alignment, &v, v | SLIST_LOCK_BIT, false,
+                                                                 __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
             return;
         exec_yield();
     }

@@ -87,9 +87,8 @@ static void *call_allocate(la_t *l, vf_owner *owner, void *site)
     }
     vf_frame f;
     vf_enter(&f, VF_CB_LOOKASIDE, owner);
-    void *p = (l->Future[1] & LA_FLAG_EX)
-                  ? l->AllocateEx(l->Type, l->Size, l->Tag, (PLOOKASIDE_LIST_EX)(void *)l)
-                  : l->Allocate(l->Type, l->Size, l->Tag);
+    void *p = (l->Future[1] & LA_FLAG_EX) ? l->AllocateEx(l->Type, l->Size, l->Tag, (PLOOKASIDE_LIST_EX)(void *)l)
+                                          : l->Allocate(l->Type, l->Size, l->Tag);
     vf_leave(&f);
     return p;
 }
@@ -184,8 +183,8 @@ static void la_delete(la_t *l, const char *api, void *site)
 
 /* ---- Ex, non-paged ------------------------------------------------------------------------------ */
 
-VOID ExInitializeNPagedLookasideList(PNPAGED_LOOKASIDE_LIST Lookaside, PALLOCATE_FUNCTION Allocate,
-                                     PFREE_FUNCTION Free, ULONG Flags, SIZE_T Size, ULONG Tag, USHORT Depth)
+VOID ExInitializeNPagedLookasideList(PNPAGED_LOOKASIDE_LIST Lookaside, PALLOCATE_FUNCTION Allocate, PFREE_FUNCTION Free,
+                                     ULONG Flags, SIZE_T Size, ULONG Tag, USHORT Depth)
 {
     void *site = VF_SITE();
     (void)Depth;
@@ -212,8 +211,8 @@ VOID ExFreeToNPagedLookasideList(PNPAGED_LOOKASIDE_LIST Lookaside, PVOID Entry)
 
 /* ---- Ex, paged ---------------------------------------------------------------------------------- */
 
-VOID ExInitializePagedLookasideList(PPAGED_LOOKASIDE_LIST Lookaside, PALLOCATE_FUNCTION Allocate,
-                                    PFREE_FUNCTION Free, ULONG Flags, SIZE_T Size, ULONG Tag, USHORT Depth)
+VOID ExInitializePagedLookasideList(PPAGED_LOOKASIDE_LIST Lookaside, PALLOCATE_FUNCTION Allocate, PFREE_FUNCTION Free,
+                                    ULONG Flags, SIZE_T Size, ULONG Tag, USHORT Depth)
 {
     void *site = VF_SITE();
     (void)Flags;
@@ -241,8 +240,8 @@ VOID ExFreeToPagedLookasideList(PPAGED_LOOKASIDE_LIST Lookaside, PVOID Entry)
 /* ---- LOOKASIDE_LIST_EX ------------------------------------------------------------------------- */
 
 NTSTATUS ExInitializeLookasideListEx(PLOOKASIDE_LIST_EX Lookaside, PALLOCATE_FUNCTION_EX Allocate,
-                                     PFREE_FUNCTION_EX Free, POOL_TYPE PoolType, ULONG Flags, SIZE_T Size,
-                                     ULONG Tag, USHORT Depth)
+                                     PFREE_FUNCTION_EX Free, POOL_TYPE PoolType, ULONG Flags, SIZE_T Size, ULONG Tag,
+                                     USHORT Depth)
 {
     void *site = VF_SITE();
     (void)Depth;

@@ -22,7 +22,8 @@
 #define FILL_FREED 0xDD
 #define POOL_MAX_BYTES ((size_t)1 << 40)
 
-typedef struct pool_hdr {
+typedef struct pool_hdr
+{
     vf_res res;
     uint64_t magic;
     void *raw;
@@ -91,7 +92,10 @@ static pool_hdr *find_locked(const void *p)
     vf_res *r = vf_ledger_find(VF_RES_POOL, p);
     if (!r)
         return NULL;
-    /* Another layer may record VF_RES_POOL entries of its own: only ours sit right before p. */
+    /* Another layer may record VF_RES_POOL entries of its own: only ours have this reclaim
+     * hook, and only for ours is the header right before p readable. */
+    if (r->reclaim != pool_reclaim)
+        return NULL;
     pool_hdr *h = hdr_of(p);
     if (r != &h->res || h->magic != POOL_MAGIC)
         return NULL;
@@ -150,7 +154,9 @@ static void check_guards(pool_hdr *h, const char *api, void *site)
               "%s: pool block %p (%zu bytes, tag 0x%08x, allocated at %s) was corrupted: %zu guard byte(s) %s the "
               "block overwritten",
               api, (void *)user, h->size, h->tag, where, before ? before : after,
-              before && after ? "before and after" : before ? "before" : "after");
+              before && after ? "before and after"
+              : before        ? "before"
+                              : "after");
 }
 
 bool kernel_pool_free(void *p, const char *api, void *site, vf_owner **owner_out, uint32_t *tag_out)
@@ -185,8 +191,8 @@ bool kernel_pool_free(void *p, const char *api, void *site, vf_owner **owner_out
 
 /* ---- Ex allocators ---------------------------------------------------------------------------- */
 
-#define POOL_FLAGS_KNOWN_REQUIRED                                                                                  \
-    (POOL_FLAG_USE_QUOTA | POOL_FLAG_UNINITIALIZED | POOL_FLAG_SESSION | POOL_FLAG_CACHE_ALIGNED |                \
+#define POOL_FLAGS_KNOWN_REQUIRED                                                                                      \
+    (POOL_FLAG_USE_QUOTA | POOL_FLAG_UNINITIALIZED | POOL_FLAG_SESSION | POOL_FLAG_CACHE_ALIGNED |                     \
      POOL_FLAG_RAISE_ON_FAILURE | POOL_FLAG_NON_PAGED | POOL_FLAG_NON_PAGED_EXECUTE | POOL_FLAG_PAGED)
 
 static PVOID pool2(POOL_FLAGS Flags, SIZE_T NumberOfBytes, ULONG Tag, const char *api, void *site)
@@ -196,8 +202,7 @@ static PVOID pool2(POOL_FLAGS Flags, SIZE_T NumberOfBytes, ULONG Tag, const char
     if ((kind & (kind - 1)) != 0 || kind == 0 || (Flags & 0xFFFFFFFFull & ~POOL_FLAGS_KNOWN_REQUIRED))
     {
         /* Documented: exactly one pool type, and no unknown required flag, or the call fails. */
-        vf_report("AP-02", NULL, VF_CB_NONE, site, "%s with invalid POOL_FLAGS 0x%llx", api,
-                  (unsigned long long)Flags);
+        vf_report("AP-02", NULL, VF_CB_NONE, site, "%s with invalid POOL_FLAGS 0x%llx", api, (unsigned long long)Flags);
         return NULL;
     }
     if (Tag == 0)
@@ -207,8 +212,7 @@ static PVOID pool2(POOL_FLAGS Flags, SIZE_T NumberOfBytes, ULONG Tag, const char
     /* Policy: POOL_FLAG_RAISE_ON_FAILURE cannot raise a structured exception here; a failure
      * returns NULL like any other allocation. */
     return kernel_pool_alloc(NumberOfBytes, Tag, !(Flags & POOL_FLAG_UNINITIALIZED),
-                             (Flags & POOL_FLAG_CACHE_ALIGNED) ? 64 : 16, KERNEL_POOL_EX, kernel_default_owner(),
-                             site);
+                             (Flags & POOL_FLAG_CACHE_ALIGNED) ? 64 : 16, KERNEL_POOL_EX, kernel_default_owner(), site);
 }
 
 PVOID ExAllocatePool2(POOL_FLAGS Flags, SIZE_T NumberOfBytes, ULONG Tag)

@@ -416,8 +416,8 @@ NTSTATUS RtlUpcaseUnicodeString(PUNICODE_STRING DestinationString, PCUNICODE_STR
 NTSTATUS RtlDowncaseUnicodeString(PUNICODE_STRING DestinationString, PCUNICODE_STRING SourceString,
                                   BOOLEAN AllocateDestinationString)
 {
-    return map_case(DestinationString, SourceString, AllocateDestinationString, downcase,
-                    "RtlDowncaseUnicodeString", VF_SITE());
+    return map_case(DestinationString, SourceString, AllocateDestinationString, downcase, "RtlDowncaseUnicodeString",
+                    VF_SITE());
 }
 
 NTSTATUS RtlDuplicateUnicodeString(ULONG Flags, PCUNICODE_STRING StringIn, PUNICODE_STRING StringOut)
@@ -425,8 +425,8 @@ NTSTATUS RtlDuplicateUnicodeString(ULONG Flags, PCUNICODE_STRING StringIn, PUNIC
     void *site = VF_SITE();
     vf_check_irql_eq(PASSIVE_LEVEL, "RtlDuplicateUnicodeString", site);
     if (!StringIn || !StringOut ||
-        (Flags & ~(ULONG)(RTL_DUPLICATE_UNICODE_STRING_NULL_TERMINATE |
-                          RTL_DUPLICATE_UNICODE_STRING_ALLOCATE_NULL_STRING)))
+        (Flags &
+         ~(ULONG)(RTL_DUPLICATE_UNICODE_STRING_NULL_TERMINATE | RTL_DUPLICATE_UNICODE_STRING_ALLOCATE_NULL_STRING)))
         return STATUS_INVALID_PARAMETER;
     bool nul = (Flags & RTL_DUPLICATE_UNICODE_STRING_NULL_TERMINATE) != 0;
     if (StringIn->Length == 0 && !(Flags & RTL_DUPLICATE_UNICODE_STRING_ALLOCATE_NULL_STRING))
@@ -678,4 +678,28 @@ NTSTATUS RtlGUIDFromString(PCUNICODE_STRING GuidString, GUID *Guid)
     Guid->Data3 = (USHORT)(bytes[6] << 8 | bytes[7]);
     memcpy(Guid->Data4, bytes + 8, 8);
     return STATUS_SUCCESS;
+}
+
+/* NdisInitializeString (NDIS_STRING is UNICODE_STRING): a counted Unicode copy of a zero-terminated ANSI string, in storage the
+ * driver releases with NdisFreeString (RtlFreeUnicodeString), so it shares the Rtl allocator. */
+VOID NdisInitializeString(PUNICODE_STRING Destination, PUCHAR Source)
+{
+    void *site = VF_SITE();
+    vf_check_irql_eq(PASSIVE_LEVEL, "NdisInitializeString", site);
+    Destination->Length = 0;
+    Destination->MaximumLength = 0;
+    Destination->Buffer = NULL;
+    size_t chars = Source ? strlen((const char *)Source) : 0;
+    size_t needed = (chars + 1) * sizeof(wch);
+    if (needed > MAXUSHORT || vf_should_fail("NdisInitializeString", site))
+        return;
+    wch *dst = string_alloc(needed, site);
+    if (!dst)
+        return;
+    for (size_t i = 0; i < chars; i++)
+        dst[i] = Source[i];
+    dst[chars] = 0;
+    Destination->Buffer = (PWCH)dst;
+    Destination->Length = (USHORT)(chars * sizeof(wch));
+    Destination->MaximumLength = (USHORT)needed;
 }

@@ -19,7 +19,8 @@ static __thread char tls_token_anchor;
 static __thread volatile KSPIN_LOCK *tls_held[HELD_MAX];
 static __thread unsigned tls_nheld;
 static __thread unsigned tls_overflow; /* held beyond the array (not tracked individually) */
-static __thread struct {
+static __thread struct
+{
     volatile KSPIN_LOCK *lock;
     unsigned depth;
 } tls_recursion[8];
@@ -147,23 +148,25 @@ static void spin_acquire_checked(volatile KSPIN_LOCK *lock, const char *api, voi
     held_push(lock);
 }
 
-static void spin_release_checked(volatile KSPIN_LOCK *lock, const char *api, void *site)
+/* Returns false when the lock was not held at all (reported; nothing released), so that the
+ * caller skips its IRQL bookkeeping for a release that did not happen. */
+static bool spin_release_checked(volatile KSPIN_LOCK *lock, const char *api, void *site)
 {
     ULONG_PTR me = my_token();
     ULONG_PTR cur = __atomic_load_n(lock, __ATOMIC_RELAXED);
     if (cur == me && recursion_leave(lock))
-        return;
+        return true;
     if (cur == 0)
     {
         vf_report("IQ-03", NULL, VF_CB_NONE, site, "%s on spin lock %p that is not held", api, (void *)lock);
-        return;
+        return false;
     }
     if (cur != me)
-        vf_report("IQ-03", NULL, VF_CB_NONE, site, "%s on spin lock %p that another thread holds", api,
-                  (void *)lock);
+        vf_report("IQ-03", NULL, VF_CB_NONE, site, "%s on spin lock %p that another thread holds", api, (void *)lock);
     else
         held_remove(lock);
     __atomic_store_n(lock, 0, __ATOMIC_RELEASE);
+    return true;
 }
 
 static bool at_least_dispatch(const char *api, void *site)
@@ -201,8 +204,9 @@ KIRQL KeAcquireSpinLockRaiseToDpc(PKSPIN_LOCK SpinLock)
 VOID KeReleaseSpinLock(PKSPIN_LOCK SpinLock, KIRQL NewIrql)
 {
     void *site = VF_SITE();
+    if (!spin_release_checked(SpinLock, "KeReleaseSpinLock", site))
+        return;
     vf_check_irql_eq(DISPATCH_LEVEL, "KeReleaseSpinLock", site);
-    spin_release_checked(SpinLock, "KeReleaseSpinLock", site);
     KIRQL cur = vf_irql();
     if (NewIrql > cur)
     {
@@ -223,8 +227,8 @@ VOID KeAcquireSpinLockAtDpcLevel(PKSPIN_LOCK SpinLock)
 VOID KeReleaseSpinLockFromDpcLevel(PKSPIN_LOCK SpinLock)
 {
     void *site = VF_SITE();
-    at_least_dispatch("KeReleaseSpinLockFromDpcLevel", site);
-    spin_release_checked(SpinLock, "KeReleaseSpinLockFromDpcLevel", site);
+    if (spin_release_checked(SpinLock, "KeReleaseSpinLockFromDpcLevel", site))
+        at_least_dispatch("KeReleaseSpinLockFromDpcLevel", site);
 }
 
 BOOLEAN KeTryToAcquireSpinLockAtDpcLevel(PKSPIN_LOCK SpinLock)
@@ -257,7 +261,8 @@ KIRQL KeAcquireSpinLockForDpc(PKSPIN_LOCK SpinLock)
 VOID KeReleaseSpinLockForDpc(PKSPIN_LOCK SpinLock, KIRQL OldIrql)
 {
     void *site = VF_SITE();
-    spin_release_checked(SpinLock, "KeReleaseSpinLockForDpc", site);
+    if (!spin_release_checked(SpinLock, "KeReleaseSpinLockForDpc", site))
+        return;
     if (OldIrql <= vf_irql())
         vf_set_irql(OldIrql);
 }
@@ -278,8 +283,9 @@ VOID KeAcquireInStackQueuedSpinLock(PKSPIN_LOCK SpinLock, PKLOCK_QUEUE_HANDLE Lo
 VOID KeReleaseInStackQueuedSpinLock(PKLOCK_QUEUE_HANDLE LockHandle)
 {
     void *site = VF_SITE();
+    if (!spin_release_checked(LockHandle->LockQueue.Lock, "KeReleaseInStackQueuedSpinLock", site))
+        return;
     vf_check_irql_eq(DISPATCH_LEVEL, "KeReleaseInStackQueuedSpinLock", site);
-    spin_release_checked(LockHandle->LockQueue.Lock, "KeReleaseInStackQueuedSpinLock", site);
     if (LockHandle->OldIrql <= vf_irql())
         vf_set_irql(LockHandle->OldIrql);
 }
@@ -297,8 +303,8 @@ VOID KeAcquireInStackQueuedSpinLockAtDpcLevel(PKSPIN_LOCK SpinLock, PKLOCK_QUEUE
 VOID KeReleaseInStackQueuedSpinLockFromDpcLevel(PKLOCK_QUEUE_HANDLE LockHandle)
 {
     void *site = VF_SITE();
-    at_least_dispatch("KeReleaseInStackQueuedSpinLockFromDpcLevel", site);
-    spin_release_checked(LockHandle->LockQueue.Lock, "KeReleaseInStackQueuedSpinLockFromDpcLevel", site);
+    if (spin_release_checked(LockHandle->LockQueue.Lock, "KeReleaseInStackQueuedSpinLockFromDpcLevel", site))
+        at_least_dispatch("KeReleaseInStackQueuedSpinLockFromDpcLevel", site);
 }
 
 VOID KeAcquireInStackQueuedSpinLockForDpc(PKSPIN_LOCK SpinLock, PKLOCK_QUEUE_HANDLE LockHandle)
@@ -317,7 +323,8 @@ VOID KeAcquireInStackQueuedSpinLockForDpc(PKSPIN_LOCK SpinLock, PKLOCK_QUEUE_HAN
 VOID KeReleaseInStackQueuedSpinLockForDpc(PKLOCK_QUEUE_HANDLE LockHandle)
 {
     void *site = VF_SITE();
-    spin_release_checked(LockHandle->LockQueue.Lock, "KeReleaseInStackQueuedSpinLockForDpc", site);
+    if (!spin_release_checked(LockHandle->LockQueue.Lock, "KeReleaseInStackQueuedSpinLockForDpc", site))
+        return;
     if (LockHandle->OldIrql <= vf_irql())
         vf_set_irql(LockHandle->OldIrql);
 }
@@ -327,7 +334,7 @@ void kernel_spin_acquire_api(volatile KSPIN_LOCK *lock, const char *api, void *s
     spin_acquire_checked(lock, api, site);
 }
 
-void kernel_spin_release_api(volatile KSPIN_LOCK *lock, const char *api, void *site)
+bool kernel_spin_release_api(volatile KSPIN_LOCK *lock, const char *api, void *site)
 {
-    spin_release_checked(lock, api, site);
+    return spin_release_checked(lock, api, site);
 }

@@ -88,11 +88,11 @@ BOOLEAN kernel_timer_cancel(PKTIMER timer)
     return was;
 }
 
-/* Called with timer_lock held, for the first timer of the list, due at or before `now`. */
+/* Called with timer_lock held, for the first timer of the list, due at or before `now`. The
+ * timer is signalled last: a waiter may free it as soon as it sees the signal. */
 static void expire(PKTIMER t, uint64_t now)
 {
     unlink_timer(t);
-    kernel_signal_object(&t->Header, 1);
     PKDPC dpc = t->Dpc;
     vf_owner *owner = (vf_owner *)(void *)t->Header.WaitListHead.Flink;
     if (t->Period)
@@ -107,6 +107,7 @@ static void expire(PKTIMER t, uint64_t now)
         st.QuadPart = exec_system_time();
         kernel_dpc_insert(dpc, (PVOID)(ULONG_PTR)st.LowPart, (PVOID)(ULONG_PTR)(ULONG)st.HighPart, owner);
     }
+    kernel_signal_object(&t->Header, 1);
 }
 
 static void timer_thread(void *arg)

@@ -87,6 +87,8 @@ void ndis_adapter_destroy(ndis_adapter *a)
     host_require(s == NDIS_ADAPTER_HALTED || s == NDIS_ADAPTER_SHUTDOWN, a, "destroying a live adapter");
     ndis_handle_unregister(a);
     ndis_dp_adapter_fini(a);
+    if (a->oid_request) /* an OID the driver never completed (TX-02 was reported) */
+        free(a->oid_request->DATA.QUERY_INFORMATION.InformationBuffer);
     free(a->oid_request);
     free(a->gen_attrs_blobs);
     vf_owner_destroy(a->owner);
@@ -357,11 +359,11 @@ void ndis_adapter_shutdown(ndis_adapter *a, NDIS_SHUTDOWN_ACTION action)
     host_require(s == NDIS_ADAPTER_PAUSED || s == NDIS_ADAPTER_RESTARTING || s == NDIS_ADAPTER_RUNNING ||
                      s == NDIS_ADAPTER_PAUSING,
                  a, "MiniportShutdownEx from a state that does not allow it (LC-04)");
-    a->shutdown = true;
     /* SD-02: PowerOff at PASSIVE; BugCheck at HIGH_LEVEL, where the driver may only touch
      * hardware. */
     uint8_t irql = action == NdisShutdownBugCheck ? HIGH_LEVEL : PASSIVE_LEVEL;
     CALL_DRIVER(a, VF_CB_SHUTDOWN, irql, d->chars.ShutdownHandlerEx(a->context, action));
+    __atomic_store_n(&a->shutdown, true, __ATOMIC_RELEASE);
     set_state(a, NDIS_ADAPTER_SHUTDOWN);
     d->adapters_live--;
     /* The system goes down: nothing is freed and nothing is reported as leaked, but any later

@@ -11,7 +11,8 @@
 
 /* Timer objects of `owner` (NULL: all owners) that are set (armed), and whose callback is
  * queued or running now. */
-typedef struct ndis_timer_counts {
+typedef struct ndis_timer_counts
+{
     size_t armed;
     size_t callback_in_flight;
 } ndis_timer_counts;

@@ -24,11 +24,6 @@ VOID NdisMIndicateStatusEx(NDIS_HANDLE MiniportAdapterHandle, PNDIS_STATUS_INDIC
         vf_report("AP-02", a->owner, VF_CB_NONE, site,
                   "NdisMIndicateStatusEx: SourceHandle %p is not the adapter handle %p", StatusIndication->SourceHandle,
                   MiniportAdapterHandle);
-    if (a->shutdown)
-    {
-        vf_report("LC-04", a->owner, VF_CB_NONE, site, "status indication after MiniportShutdownEx");
-        return;
-    }
     if (StatusIndication->StatusCode == NDIS_STATUS_LINK_STATE && StatusIndication->StatusBuffer &&
         StatusIndication->StatusBufferSize >= sizeof(NDIS_LINK_STATE))
     {

@@ -58,9 +58,10 @@ VOID NdisAcquireSpinLock(PNDIS_SPIN_LOCK SpinLock)
 VOID NdisReleaseSpinLock(PNDIS_SPIN_LOCK SpinLock)
 {
     void *site = VF_SITE();
-    vf_check_irql_eq(DISPATCH_LEVEL, "NdisReleaseSpinLock", site);
     KIRQL old = SpinLock->OldIrql;
-    kernel_spin_release_api(&SpinLock->SpinLock, "NdisReleaseSpinLock", site);
+    if (!kernel_spin_release_api(&SpinLock->SpinLock, "NdisReleaseSpinLock", site))
+        return;
+    vf_check_irql_eq(DISPATCH_LEVEL, "NdisReleaseSpinLock", site);
     if (old <= vf_irql())
         vf_set_irql(old);
 }
@@ -76,8 +77,8 @@ VOID NdisDprAcquireSpinLock(PNDIS_SPIN_LOCK SpinLock)
 VOID NdisDprReleaseSpinLock(PNDIS_SPIN_LOCK SpinLock)
 {
     void *site = VF_SITE();
-    vf_check_irql_eq(DISPATCH_LEVEL, "NdisDprReleaseSpinLock", site);
-    kernel_spin_release_api(&SpinLock->SpinLock, "NdisDprReleaseSpinLock", site);
+    if (kernel_spin_release_api(&SpinLock->SpinLock, "NdisDprReleaseSpinLock", site))
+        vf_check_irql_eq(DISPATCH_LEVEL, "NdisDprReleaseSpinLock", site);
 }
 
 /* ---- interlocked lists ---------------------------------------------------------------------------- */
@@ -143,7 +144,8 @@ VOID NdisInterlockedAddUlong(PULONG Addend, ULONG Increment, PNDIS_SPIN_LOCK Spi
 
 /* Host state of both lock generations (16 bytes, inside NDIS_RW_LOCK's reference area or the
  * host's NDIS_RW_LOCK_EX). `word`: bit 31 writer, low bits the number of readers. */
-typedef struct rwl_core {
+typedef struct rwl_core
+{
     uint32_t word;
     uint32_t write_depth;
     uintptr_t writer;
@@ -156,7 +158,8 @@ typedef struct rwl_core {
 #define RWL_STATE_NONE 4   /* refused (misuse reported): release does nothing */
 
 static __thread char tls_rwl_anchor;
-static __thread struct {
+static __thread struct
+{
     const rwl_core *lock;
     unsigned reads;
 } tls_reads[16];
@@ -262,7 +265,8 @@ static void rwl_release(rwl_core *l, UCHAR state, const char *api, void *site)
         __atomic_store_n(&l->writer, 0, __ATOMIC_RELAXED);
         __atomic_store_n(&l->word, 0, __ATOMIC_RELEASE);
         return;
-    case RWL_STATE_READ: {
+    case RWL_STATE_READ:
+    {
         uint32_t w = __atomic_load_n(&l->word, __ATOMIC_RELAXED);
         for (;;)
         {
@@ -340,7 +344,8 @@ VOID NdisDprReleaseReadWriteLock(PNDIS_RW_LOCK Lock, PLOCK_STATE LockState)
 
 #define RWL_EX_MAGIC 0x5857524eu /* 'NRWX' */
 
-struct _NDIS_RW_LOCK_EX {
+struct _NDIS_RW_LOCK_EX
+{
     uint32_t magic;
     rwl_core core;
     vf_res res;
@@ -400,8 +405,8 @@ static bool rwl_ex_valid(PNDIS_RW_LOCK_EX Lock, const char *api, void *site)
     return false;
 }
 
-static void rwl_ex_acquire(PNDIS_RW_LOCK_EX Lock, PLOCK_STATE_EX LockState, UCHAR Flags, bool write,
-                           const char *api, void *site)
+static void rwl_ex_acquire(PNDIS_RW_LOCK_EX Lock, PLOCK_STATE_EX LockState, UCHAR Flags, bool write, const char *api,
+                           void *site)
 {
     KIRQL old = vf_irql();
     vf_check_irql_max(DISPATCH_LEVEL, api, site);

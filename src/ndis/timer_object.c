@@ -28,7 +28,8 @@
 
 #define TIMER_MAGIC 0x524d544eu /* 'NTMR' */
 
-typedef struct ndis_timer_object {
+typedef struct ndis_timer_object
+{
     uint32_t magic;
     vf_res res;
     vf_owner *owner;
@@ -193,8 +194,8 @@ NDIS_STATUS NdisAllocateTimerObject(NDIS_HANDLE NdisHandle, PNDIS_TIMER_CHARACTE
     return NDIS_STATUS_SUCCESS;
 }
 
-static BOOLEAN set_timer(NDIS_HANDLE TimerObject, LARGE_INTEGER DueTime, LONG MillisecondsPeriod,
-                         PVOID FunctionContext, const char *api, void *site)
+static BOOLEAN set_timer(NDIS_HANDLE TimerObject, LARGE_INTEGER DueTime, LONG MillisecondsPeriod, PVOID FunctionContext,
+                         const char *api, void *site)
 {
     vf_check_irql_max(DISPATCH_LEVEL, api, site);
     ndis_timer_object *t = timer_from_handle(TimerObject, api, site);
@@ -269,8 +270,7 @@ VOID NdisFreeTimerObject(NDIS_HANDLE TimerObject)
     bool queued = kernel_dpc_is_queued(&t->kdpc);
     if (armed || queued || (in_flight && !own))
         vf_report("TM-04", t->owner, VF_CB_NONE, site,
-                  "NdisFreeTimerObject(%p) while the timer is %s; cancel it and wait for its callback first",
-                  (void *)t,
+                  "NdisFreeTimerObject(%p) while the timer is %s; cancel it and wait for its callback first", (void *)t,
                   armed    ? "still set"
                   : queued ? "expired with its callback queued"
                            : "running its callback on another thread");
@@ -307,7 +307,8 @@ void ndis_timer_objects_count(const vf_owner *owner, ndis_timer_counts *out)
 
 size_t ndis_timer_objects_report_in_flight(vf_owner *owner, const char *rule, const char *when)
 {
-    typedef struct {
+    typedef struct
+    {
         void *handle, *site;
         bool armed, in_flight;
     } item;
@@ -329,8 +330,8 @@ size_t ndis_timer_objects_report_in_flight(vf_owner *owner, const char *rule, co
     {
         vf_report(rule, owner, VF_CB_NONE, items[i].site, "timer object %p %s when %s", items[i].handle,
                   items[i].armed && items[i].in_flight ? "was still set and its callback queued or running"
-                  : items[i].armed                      ? "was still set (NdisCancelTimerObject not called)"
-                                                        : "still had its callback queued or running",
+                  : items[i].armed                     ? "was still set (NdisCancelTimerObject not called)"
+                                                       : "still had its callback queued or running",
                   when);
         reported++;
     }

@@ -19,7 +19,8 @@
 
 #define WORK_ITEM_MAGIC 0x4b52574eu /* 'NWRK' */
 
-typedef struct ndis_work_item {
+typedef struct ndis_work_item
+{
     uint32_t magic;
     vf_res res;
     vf_owner *owner;
@@ -222,7 +223,8 @@ size_t ndis_work_items_in_flight(const vf_owner *owner)
 
 size_t ndis_work_items_report_in_flight(vf_owner *owner, const char *rule, const char *when)
 {
-    typedef struct {
+    typedef struct
+    {
         void *handle, *site, *routine;
         bool running;
     } item;

@@ -292,6 +292,14 @@ static void report_one(const vf_res *r, const char *rule_override, const char *w
         if (r->size)
             snprintf(detail, sizeof detail, " of %zu ports", r->size);
         break;
+    case VF_RES_NBL_POOL:
+        if (r->size) /* the data path keeps a pool's live-item count here */
+            snprintf(detail, sizeof detail, " with %zu NET_BUFFER_LISTs still allocated", r->size);
+        break;
+    case VF_RES_NB_POOL:
+        if (r->size)
+            snprintf(detail, sizeof detail, " with %zu NET_BUFFERs still allocated", r->size);
+        break;
     default:
         break;
     }

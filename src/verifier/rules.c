@@ -165,6 +165,11 @@ static const vf_rule rules[] = {
      "https://learn.microsoft.com/windows-hardware/drivers/ddi/ndis/", true},
     {"AP-02", VF_SEV_ERROR, "parameters and structures passed to an NDIS function are valid as documented",
      "https://learn.microsoft.com/windows-hardware/drivers/ddi/ndis/", true},
+    /* Driver self-checks (AS): the driver's own debug hooks fired. */
+    {"AS-01", VF_SEV_ERROR, "a driver assertion (ASSERT, NT_ASSERT, RtlAssert) does not fail",
+     "https://learn.microsoft.com/windows-hardware/drivers/ddi/wdm/nf-wdm-rtlassert", true},
+    {"AS-02", VF_SEV_WARNING, "the driver does not break into the debugger or bug-check (DbgBreakPoint, __debugbreak, KeBugCheckEx)",
+     "https://learn.microsoft.com/windows-hardware/drivers/ddi/wdm/nf-wdm-kebugcheckex", true},
     /* Host-level id, outside the NDIS families. */
     {VF_RULE_HOST_ERROR, VF_SEV_ERROR, "the host could not carry out a step of the run (internal error, crash or hang)",
      NULL, true},

@@ -39,6 +39,7 @@ int ct_group_setup(void **state)
     ct.wait_threads = (ScriptedWaitThreadsFn *)sym("ScriptedWaitThreads");
     ct.complete_late = (ScriptedCompleteLateFn *)sym("ScriptedCompleteLate");
     ct.indicate_status = (ScriptedIndicateStatusFn *)sym("ScriptedIndicateStatus");
+    ct.arm_driver_timer = (ScriptedArmDriverTimerFn *)sym("ScriptedArmDriverTimer");
     return 0;
 }
 
@@ -61,7 +62,7 @@ int ct_setup(void **state)
         .pause_ns = 20LL * 1000000000LL,
         .restart_ns = 20LL * 1000000000LL,
         .oid_ns = 12LL * 1000000000LL,
-        .halt_ns = -1,
+        .halt_ns = 20LL * 1000000000LL,
     };
     ndis_set_timeouts(&t);
     ct.reset();
@@ -69,8 +70,7 @@ int ct_setup(void **state)
     c->entry_status = STATUS_SUCCESS;
     c->init.status = NDIS_STATUS_SUCCESS;
     c->pause = (sc_async){.mode = SC_SYNC, .status = NDIS_STATUS_SUCCESS};
-    c->restart = (sc_async){.mode = SC_SYNC, .status = NDIS_STATUS_SUCCESS,
-                            .complete_status = NDIS_STATUS_SUCCESS};
+    c->restart = (sc_async){.mode = SC_SYNC, .status = NDIS_STATUS_SUCCESS, .complete_status = NDIS_STATUS_SUCCESS};
     c->oid = (sc_async){.mode = SC_SYNC, .status = NDIS_STATUS_SUCCESS, .complete_status = NDIS_STATUS_SUCCESS};
     c->oid_bytes_written = 4;
     c->oid_fill = 0x5A;
@@ -190,6 +190,6 @@ unsigned ct_seq(void)
 
 void ct_short_timeouts(int64_t ns)
 {
-    ndis_timeouts t = {.pause_ns = ns, .restart_ns = ns, .oid_ns = ns, .halt_ns = -1};
+    ndis_timeouts t = {.pause_ns = ns, .restart_ns = ns, .oid_ns = ns, .halt_ns = ns};
     ndis_set_timeouts(&t);
 }

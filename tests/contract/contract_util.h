@@ -12,7 +12,8 @@
 #include "ndis/ndis_host.h"
 #include "verifier/verifier.h"
 
-typedef struct ct_env {
+typedef struct ct_env
+{
     void *dl; /* the test's own handle on the driver object */
     ScriptedControlBlock *ctl;
     ScriptedResetFn *reset;
@@ -20,6 +21,7 @@ typedef struct ct_env {
     ScriptedWaitThreadsFn *wait_threads;
     ScriptedCompleteLateFn *complete_late;
     ScriptedIndicateStatusFn *indicate_status;
+    ScriptedArmDriverTimerFn *arm_driver_timer;
 } ct_env;
 
 extern ct_env ct;

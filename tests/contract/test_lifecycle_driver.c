@@ -26,7 +26,7 @@ static void test_driver_context_reaches_initialize(void **state)
     assert_int_equal(ndis_adapter_initialize(a), NDIS_STATUS_SUCCESS);
     /* arg of 'I' is 1 when MiniportDriverContext is the context given at registration. */
     assert_int_equal(ct_event('I', 0)->arg, 1);
-    ndis_adapter_halt(a, NdisHaltDeviceDisabled);
+    ndis_adapter_halt(a, NdisHaltDeviceDisabled, NULL);
     ndis_adapter_destroy(a);
     ndis_driver_unload(d);
     ct_expect_no_findings();
@@ -106,7 +106,7 @@ static void test_reload(void **state)
         ndis_driver *d = ct_load();
         ndis_adapter *a = ndis_adapter_create(d, NULL);
         assert_int_equal(ndis_adapter_initialize(a), NDIS_STATUS_SUCCESS);
-        ndis_adapter_halt(a, NdisHaltDeviceDisabled);
+        ndis_adapter_halt(a, NdisHaltDeviceDisabled, NULL);
         ndis_adapter_destroy(a);
         ndis_driver_unload(d);
     }

@@ -22,9 +22,9 @@ static int teardown(void **state)
     ct.wait_threads();
     ct.ctl->observe = NULL;
     if (ndis_adapter_get_state(a) == NDIS_ADAPTER_RUNNING)
-        ndis_adapter_pause(a, NULL, NULL);
+        ndis_adapter_pause(a, NULL);
     if (ndis_adapter_get_state(a) == NDIS_ADAPTER_PAUSED)
-        ndis_adapter_halt(a, NdisHaltDeviceDisabled);
+        ndis_adapter_halt(a, NdisHaltDeviceDisabled, NULL);
     ndis_adapter_destroy(a);
     ndis_driver_unload(d);
     a = NULL;
@@ -32,7 +32,8 @@ static int teardown(void **state)
     return ct_teardown(state);
 }
 
-typedef struct observation {
+typedef struct observation
+{
     int host_returned;
     int host_returned_at_complete;
 } observation;
@@ -73,8 +74,9 @@ static void test_oid_set_sync(void **state)
 {
     ULONG filter = 0x0B, bytes = 0, needed = 0;
     ct.ctl->oid_bytes_written = sizeof filter;
-    assert_int_equal(ndis_adapter_oid(a, NdisRequestSetInformation, SC_OID_SET, &filter, sizeof filter, &bytes, &needed),
-                     NDIS_STATUS_SUCCESS);
+    assert_int_equal(
+        ndis_adapter_oid(a, NdisRequestSetInformation, SC_OID_SET, &filter, sizeof filter, &bytes, &needed),
+        NDIS_STATUS_SUCCESS);
     assert_int_equal(bytes, sizeof filter); /* BytesRead */
     assert_int_equal(ct_event('Q', 0)->arg, SC_OID_SET);
     ct_expect_no_findings();
@@ -100,7 +102,9 @@ static void test_oid_pending_thread(void **state)
     memset(&obs, 0, sizeof obs);
     ct.ctl->observe = observe;
     ct.ctl->observe_arg = &obs;
-    ct.ctl->oid = (sc_async){.mode = SC_PENDING_THREAD, .delay_us = 20000, .complete_irql = DISPATCH_LEVEL,
+    ct.ctl->oid = (sc_async){.mode = SC_PENDING_THREAD,
+                             .delay_us = 20000,
+                             .complete_irql = DISPATCH_LEVEL,
                              .complete_status = NDIS_STATUS_SUCCESS};
     ct.ctl->oid_bytes_written = 6;
     ct.ctl->oid_fill = 0xA5;
@@ -140,8 +144,8 @@ static void test_oid_complete_before_return_inline(void **state)
 
 static void test_oid_complete_before_return_thread(void **state)
 {
-    ct.ctl->oid = (sc_async){.mode = SC_PENDING_EARLY, .complete_status = NDIS_STATUS_SUCCESS,
-                             .complete_irql = DISPATCH_LEVEL};
+    ct.ctl->oid =
+        (sc_async){.mode = SC_PENDING_EARLY, .complete_status = NDIS_STATUS_SUCCESS, .complete_irql = DISPATCH_LEVEL};
     UCHAR buf[4] = {0};
     assert_int_equal(query(buf, sizeof buf, NULL, NULL), NDIS_STATUS_SUCCESS);
     assert_int_equal(buf[3], 0x5A);
@@ -151,8 +155,8 @@ static void test_oid_complete_before_return_thread(void **state)
 /* OI-01: returned SUCCESS and also called NdisMOidRequestComplete. */
 static void test_oid_sync_and_complete(void **state)
 {
-    ct.ctl->oid = (sc_async){.mode = SC_SYNC_AND_COMPLETE, .status = NDIS_STATUS_SUCCESS,
-                             .complete_status = NDIS_STATUS_SUCCESS};
+    ct.ctl->oid =
+        (sc_async){.mode = SC_SYNC_AND_COMPLETE, .status = NDIS_STATUS_SUCCESS, .complete_status = NDIS_STATUS_SUCCESS};
     UCHAR buf[4];
     assert_int_equal(query(buf, sizeof buf, NULL, NULL), NDIS_STATUS_SUCCESS);
     ct_expect_findings("OI-01");
@@ -225,15 +229,15 @@ static void test_oid_watchdog_then_halt(void **state)
     UCHAR buf[4];
     assert_int_equal(query(buf, sizeof buf, NULL, NULL), NDIS_STATUS_REQUEST_ABORTED);
     ct_expect_findings("TX-02");
-    assert_int_equal(ndis_adapter_pause(a, NULL, NULL), NDIS_STATUS_SUCCESS);
-    ndis_adapter_halt(a, NdisHaltDeviceDisabled);
+    assert_int_equal(ndis_adapter_pause(a, NULL), NDIS_STATUS_SUCCESS);
+    ndis_adapter_halt(a, NdisHaltDeviceDisabled, NULL);
     assert_int_equal(ndis_adapter_get_state(a), NDIS_ADAPTER_HALTED);
 }
 
 /* LC-12: OIDs in Paused and in Running; the request reaches the driver in both. */
 static void test_oid_in_paused(void **state)
 {
-    assert_int_equal(ndis_adapter_pause(a, NULL, NULL), NDIS_STATUS_SUCCESS);
+    assert_int_equal(ndis_adapter_pause(a, NULL), NDIS_STATUS_SUCCESS);
     UCHAR buf[4];
     assert_int_equal(query(buf, sizeof buf, NULL, NULL), NDIS_STATUS_SUCCESS);
     assert_string_equal(ct_log(), "DOIRPQ");

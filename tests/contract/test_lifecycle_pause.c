@@ -24,9 +24,9 @@ static int teardown(void **state)
     ct.ctl->pause = (sc_async){.mode = SC_SYNC, .status = NDIS_STATUS_SUCCESS};
     ct.ctl->observe = NULL;
     if (ndis_adapter_get_state(a) == NDIS_ADAPTER_RUNNING)
-        ndis_adapter_pause(a, NULL, NULL);
+        ndis_adapter_pause(a, NULL);
     if (ndis_adapter_get_state(a) == NDIS_ADAPTER_PAUSED)
-        ndis_adapter_halt(a, NdisHaltDeviceDisabled);
+        ndis_adapter_halt(a, NdisHaltDeviceDisabled, NULL);
     ndis_adapter_destroy(a);
     ndis_driver_unload(d);
     a = NULL;
@@ -35,13 +35,14 @@ static int teardown(void **state)
 }
 
 /* What the driver's completing thread saw just before NdisMPauseComplete. */
-typedef struct observation {
-    sem_t gate;                /* the driver thread waits here when `gated` */
+typedef struct observation
+{
+    sem_t gate; /* the driver thread waits here when `gated` */
     bool gated;
     int state_at_complete;
     int host_returned_at_complete;
-    int host_returned;         /* set by the test after ndis_adapter_pause returned */
-    unsigned started_seq;      /* when on_pause_started ran */
+    int host_returned;    /* set by the test after ndis_adapter_pause returned */
+    unsigned started_seq; /* when on_pause_started ran */
     int state_at_started;
     unsigned completions_at_started;
 } observation;
@@ -68,6 +69,8 @@ static void on_pause_started(void *arg, ndis_adapter *ad)
         sem_post(&o->gate);
 }
 
+static const ndis_pause_hooks hooks = {.started = on_pause_started, .arg = &obs};
+
 static void watch(bool gated)
 {
     memset(&obs, 0, sizeof obs);
@@ -81,7 +84,7 @@ static void watch(bool gated)
 static void test_pause_sync(void **state)
 {
     watch(false);
-    assert_int_equal(ndis_adapter_pause(a, on_pause_started, &obs), NDIS_STATUS_SUCCESS);
+    assert_int_equal(ndis_adapter_pause(a, &hooks), NDIS_STATUS_SUCCESS);
     assert_int_equal(ndis_adapter_get_state(a), NDIS_ADAPTER_PAUSED);
     /* The protocol edge's pause runs after MiniportPause returned. */
     assert_true(obs.started_seq > ct_event('P', 0)->seq);
@@ -95,7 +98,7 @@ static void test_pause_pending_gated(void **state)
 {
     watch(true);
     ct.ctl->pause = (sc_async){.mode = SC_PENDING_THREAD, .complete_irql = DISPATCH_LEVEL};
-    assert_int_equal(ndis_adapter_pause(a, on_pause_started, &obs), NDIS_STATUS_SUCCESS);
+    assert_int_equal(ndis_adapter_pause(a, &hooks), NDIS_STATUS_SUCCESS);
     unsigned ret_seq = ct_seq();
     __atomic_store_n(&obs.host_returned, 1, __ATOMIC_SEQ_CST);
     assert_int_equal(ndis_adapter_get_state(a), NDIS_ADAPTER_PAUSED);
@@ -119,7 +122,7 @@ static void test_pause_pending_delayed(void **state)
 {
     watch(false);
     ct.ctl->pause = (sc_async){.mode = SC_PENDING_THREAD, .delay_us = 20000, .complete_irql = PASSIVE_LEVEL};
-    assert_int_equal(ndis_adapter_pause(a, NULL, NULL), NDIS_STATUS_SUCCESS);
+    assert_int_equal(ndis_adapter_pause(a, NULL), NDIS_STATUS_SUCCESS);
     unsigned ret_seq = ct_seq();
     __atomic_store_n(&obs.host_returned, 1, __ATOMIC_SEQ_CST);
     assert_int_equal(obs.state_at_complete, NDIS_ADAPTER_PAUSING);
@@ -133,7 +136,7 @@ static void test_pause_pending_delayed(void **state)
 static void test_pause_complete_before_return_inline(void **state)
 {
     ct.ctl->pause = (sc_async){.mode = SC_PENDING_INLINE};
-    assert_int_equal(ndis_adapter_pause(a, NULL, NULL), NDIS_STATUS_SUCCESS);
+    assert_int_equal(ndis_adapter_pause(a, NULL), NDIS_STATUS_SUCCESS);
     assert_int_equal(ndis_adapter_get_state(a), NDIS_ADAPTER_PAUSED);
     assert_string_equal(ct_log(), "DOIRPC");
     ct_expect_no_findings();
@@ -143,7 +146,7 @@ static void test_pause_complete_before_return_inline(void **state)
 static void test_pause_complete_before_return_thread(void **state)
 {
     ct.ctl->pause = (sc_async){.mode = SC_PENDING_EARLY, .complete_irql = DISPATCH_LEVEL};
-    assert_int_equal(ndis_adapter_pause(a, NULL, NULL), NDIS_STATUS_SUCCESS);
+    assert_int_equal(ndis_adapter_pause(a, NULL), NDIS_STATUS_SUCCESS);
     assert_int_equal(ndis_adapter_get_state(a), NDIS_ADAPTER_PAUSED);
     ct_expect_no_findings();
 }
@@ -152,7 +155,7 @@ static void test_pause_complete_before_return_thread(void **state)
 static void test_pause_sync_and_complete(void **state)
 {
     ct.ctl->pause = (sc_async){.mode = SC_SYNC_AND_COMPLETE, .status = NDIS_STATUS_SUCCESS};
-    assert_int_equal(ndis_adapter_pause(a, NULL, NULL), NDIS_STATUS_SUCCESS);
+    assert_int_equal(ndis_adapter_pause(a, NULL), NDIS_STATUS_SUCCESS);
     assert_int_equal(ndis_adapter_get_state(a), NDIS_ADAPTER_PAUSED);
     ct_expect_findings("LC-06");
 }
@@ -161,7 +164,7 @@ static void test_pause_sync_and_complete(void **state)
 static void test_pause_completed_twice(void **state)
 {
     ct.ctl->pause = (sc_async){.mode = SC_PENDING_THREAD, .completions = 2};
-    assert_int_equal(ndis_adapter_pause(a, NULL, NULL), NDIS_STATUS_SUCCESS);
+    assert_int_equal(ndis_adapter_pause(a, NULL), NDIS_STATUS_SUCCESS);
     ct.wait_threads();
     assert_int_equal(ct.ctl->completions_done, 2);
     assert_int_equal(ndis_adapter_get_state(a), NDIS_ADAPTER_PAUSED);
@@ -172,7 +175,7 @@ static void test_pause_completed_twice(void **state)
 static void test_pause_returns_failure(void **state)
 {
     ct.ctl->pause = (sc_async){.mode = SC_SYNC, .status = NDIS_STATUS_FAILURE};
-    assert_int_equal(ndis_adapter_pause(a, NULL, NULL), NDIS_STATUS_SUCCESS);
+    assert_int_equal(ndis_adapter_pause(a, NULL), NDIS_STATUS_SUCCESS);
     assert_int_equal(ndis_adapter_get_state(a), NDIS_ADAPTER_PAUSED);
     ct_expect_findings("LC-05");
 }
@@ -182,11 +185,86 @@ static void test_pause_never_completes(void **state)
 {
     ct_short_timeouts(50LL * 1000000LL);
     ct.ctl->pause = (sc_async){.mode = SC_PENDING_NEVER};
-    assert_int_equal(ndis_adapter_pause(a, NULL, NULL), NDIS_STATUS_SUCCESS);
+    assert_int_equal(ndis_adapter_pause(a, NULL), NDIS_STATUS_SUCCESS);
     assert_int_equal(ndis_adapter_get_state(a), NDIS_ADAPTER_PAUSED);
     ct_expect_findings("LC-10");
     ct.complete_late(0, 'P');
     ct_expect_findings("LC-10", "LC-06");
+}
+
+/* The protocol's pause watchdog hook: when the pause times out, the protocol gives back what it
+ * holds (here the driver then completes) and the host waits once more: no LC-10. */
+static unsigned watchdog_calls;
+
+static size_t watchdog_releases(void *arg, ndis_adapter *ad)
+{
+    watchdog_calls++;
+    ct.complete_late(0, 'P');
+    return 1;
+}
+
+static size_t watchdog_holds_nothing(void *arg, ndis_adapter *ad)
+{
+    watchdog_calls++;
+    return 0;
+}
+
+static void test_pause_watchdog_hook_releases(void **state)
+{
+    ct_short_timeouts(20LL * 1000000LL);
+    watchdog_calls = 0;
+    ct.ctl->pause = (sc_async){.mode = SC_PENDING_NEVER};
+    const ndis_pause_hooks h = {.watchdog = watchdog_releases};
+    assert_int_equal(ndis_adapter_pause(a, &h), NDIS_STATUS_SUCCESS);
+    assert_int_equal(watchdog_calls, 1);
+    assert_int_equal(ndis_adapter_get_state(a), NDIS_ADAPTER_PAUSED);
+    ct_expect_no_findings();
+}
+
+static void test_pause_watchdog_hook_holds_nothing(void **state)
+{
+    ct_short_timeouts(20LL * 1000000LL);
+    watchdog_calls = 0;
+    ct.ctl->pause = (sc_async){.mode = SC_PENDING_NEVER};
+    const ndis_pause_hooks h = {.watchdog = watchdog_holds_nothing};
+    assert_int_equal(ndis_adapter_pause(a, &h), NDIS_STATUS_SUCCESS);
+    assert_int_equal(watchdog_calls, 1);
+    assert_int_equal(ndis_adapter_get_state(a), NDIS_ADAPTER_PAUSED);
+    ct_expect_findings("LC-10");
+}
+
+/* IQ-01: NdisMPauseComplete is callable at IRQL <= DISPATCH_LEVEL only. */
+static void test_pause_complete_above_dispatch(void **state)
+{
+    ct.ctl->pause = (sc_async){.mode = SC_PENDING_THREAD, .complete_irql = HIGH_LEVEL};
+    assert_int_equal(ndis_adapter_pause(a, NULL), NDIS_STATUS_SUCCESS);
+    assert_int_equal(ndis_adapter_get_state(a), NDIS_ADAPTER_PAUSED);
+    ct_expect_findings("IQ-01");
+}
+
+/* LC-12: an OID issued while the pause is pending (Pausing) reaches the driver. */
+static NDIS_STATUS oid_in_pausing_status;
+static int state_at_oid;
+
+static void issue_oid(void *arg, ndis_adapter *ad)
+{
+    UCHAR buf[4];
+    state_at_oid = ndis_adapter_get_state(ad);
+    oid_in_pausing_status =
+        ndis_adapter_oid(ad, NdisRequestQueryInformation, SC_OID_QUERY, buf, sizeof buf, NULL, NULL);
+    sem_post(&obs.gate);
+}
+
+static void test_oid_while_pausing(void **state)
+{
+    watch(true);
+    ct.ctl->pause = (sc_async){.mode = SC_PENDING_THREAD};
+    const ndis_pause_hooks h = {.started = issue_oid};
+    assert_int_equal(ndis_adapter_pause(a, &h), NDIS_STATUS_SUCCESS);
+    assert_int_equal(state_at_oid, NDIS_ADAPTER_PAUSING);
+    assert_int_equal(oid_in_pausing_status, NDIS_STATUS_SUCCESS);
+    assert_string_equal(ct_log(), "DOIRPQC");
+    ct_expect_no_findings();
 }
 
 /* The adapter can restart and pause again after a pending pause (the pending state is reset). */
@@ -195,7 +273,7 @@ static void test_pause_restart_pause_pending(void **state)
     ct.ctl->pause = (sc_async){.mode = SC_PENDING_THREAD, .delay_us = 1000};
     for (int i = 0; i < 3; i++)
     {
-        assert_int_equal(ndis_adapter_pause(a, NULL, NULL), NDIS_STATUS_SUCCESS);
+        assert_int_equal(ndis_adapter_pause(a, NULL), NDIS_STATUS_SUCCESS);
         assert_int_equal(ndis_adapter_get_state(a), NDIS_ADAPTER_PAUSED);
         ct.wait_threads();
         if (i < 2)
@@ -218,6 +296,10 @@ int main(void)
         T(test_pause_completed_twice),
         T(test_pause_returns_failure),
         T(test_pause_never_completes),
+        T(test_pause_watchdog_hook_releases),
+        T(test_pause_watchdog_hook_holds_nothing),
+        T(test_pause_complete_above_dispatch),
+        T(test_oid_while_pausing),
         T(test_pause_restart_pause_pending),
     };
     return cmocka_run_group_tests(tests, ct_group_setup, ct_group_teardown);

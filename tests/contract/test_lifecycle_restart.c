@@ -23,9 +23,9 @@ static int teardown(void **state)
     ct.ctl->pause = (sc_async){.mode = SC_SYNC, .status = NDIS_STATUS_SUCCESS};
     ct.ctl->observe = NULL;
     if (ndis_adapter_get_state(a) == NDIS_ADAPTER_RUNNING)
-        ndis_adapter_pause(a, NULL, NULL);
+        ndis_adapter_pause(a, NULL);
     if (ndis_adapter_get_state(a) == NDIS_ADAPTER_PAUSED)
-        ndis_adapter_halt(a, NdisHaltDeviceDisabled);
+        ndis_adapter_halt(a, NdisHaltDeviceDisabled, NULL);
     ndis_adapter_destroy(a);
     ndis_driver_unload(d);
     a = NULL;
@@ -33,7 +33,8 @@ static int teardown(void **state)
     return ct_teardown(state);
 }
 
-typedef struct observation {
+typedef struct observation
+{
     int state_at_complete;
     int host_returned_at_complete;
     int host_returned;
@@ -69,7 +70,9 @@ static void test_restart_sync(void **state)
 static void test_restart_pending_success(void **state)
 {
     watch();
-    ct.ctl->restart = (sc_async){.mode = SC_PENDING_THREAD, .delay_us = 20000, .complete_irql = DISPATCH_LEVEL,
+    ct.ctl->restart = (sc_async){.mode = SC_PENDING_THREAD,
+                                 .delay_us = 20000,
+                                 .complete_irql = DISPATCH_LEVEL,
                                  .complete_status = NDIS_STATUS_SUCCESS};
     assert_int_equal(ndis_adapter_restart(a), NDIS_STATUS_SUCCESS);
     unsigned ret_seq = ct_seq();
@@ -114,7 +117,7 @@ static void test_restart_sync_failures(void **state)
         assert_int_equal(ndis_adapter_get_state(a), NDIS_ADAPTER_PAUSED);
     }
     /* Halt from the Paused state a failed restart left. */
-    ndis_adapter_halt(a, NdisHaltDeviceDisabled);
+    ndis_adapter_halt(a, NdisHaltDeviceDisabled, NULL);
     assert_int_equal(ndis_adapter_get_state(a), NDIS_ADAPTER_HALTED);
     assert_string_equal(ct_log(), "DOIRRH");
     ct_expect_no_findings();
@@ -139,8 +142,8 @@ static void test_restart_complete_before_return_inline(void **state)
 
 static void test_restart_complete_before_return_thread(void **state)
 {
-    ct.ctl->restart = (sc_async){.mode = SC_PENDING_EARLY, .complete_status = NDIS_STATUS_SUCCESS,
-                                 .complete_irql = DISPATCH_LEVEL};
+    ct.ctl->restart =
+        (sc_async){.mode = SC_PENDING_EARLY, .complete_status = NDIS_STATUS_SUCCESS, .complete_irql = DISPATCH_LEVEL};
     assert_int_equal(ndis_adapter_restart(a), NDIS_STATUS_SUCCESS);
     assert_int_equal(ndis_adapter_get_state(a), NDIS_ADAPTER_RUNNING);
     ct_expect_no_findings();
@@ -169,8 +172,8 @@ static void test_restart_completed_twice(void **state)
 /* LC-07: NdisMRestartComplete although MiniportRestart returned SUCCESS. */
 static void test_restart_sync_and_complete(void **state)
 {
-    ct.ctl->restart = (sc_async){.mode = SC_SYNC_AND_COMPLETE, .status = NDIS_STATUS_SUCCESS,
-                                 .complete_status = NDIS_STATUS_SUCCESS};
+    ct.ctl->restart =
+        (sc_async){.mode = SC_SYNC_AND_COMPLETE, .status = NDIS_STATUS_SUCCESS, .complete_status = NDIS_STATUS_SUCCESS};
     assert_int_equal(ndis_adapter_restart(a), NDIS_STATUS_SUCCESS);
     assert_int_equal(ndis_adapter_get_state(a), NDIS_ADAPTER_RUNNING);
     ct_expect_findings("LC-07");

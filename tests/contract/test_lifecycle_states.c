@@ -35,9 +35,9 @@ static void test_full_cycle_correct(void **state)
     assert_int_equal(ndis_adapter_oid(a, NdisRequestQueryInformation, SC_OID_QUERY, buf, sizeof buf, &bytes, &needed),
                      NDIS_STATUS_SUCCESS);
     assert_int_equal(ndis_adapter_get_state(a), NDIS_ADAPTER_RUNNING);
-    assert_int_equal(ndis_adapter_pause(a, NULL, NULL), NDIS_STATUS_SUCCESS);
+    assert_int_equal(ndis_adapter_pause(a, NULL), NDIS_STATUS_SUCCESS);
     assert_int_equal(ndis_adapter_get_state(a), NDIS_ADAPTER_PAUSED);
-    ndis_adapter_halt(a, NdisHaltDeviceDisabled);
+    ndis_adapter_halt(a, NdisHaltDeviceDisabled, NULL);
     assert_int_equal(ndis_adapter_get_state(a), NDIS_ADAPTER_HALTED);
 
     assert_string_equal(ct_log(), "DOIRQPH");
@@ -59,7 +59,7 @@ static void test_initialize_then_halt(void **state)
 {
     ndis_adapter *a = ndis_adapter_create(d, NULL);
     assert_int_equal(ndis_adapter_initialize(a), NDIS_STATUS_SUCCESS);
-    ndis_adapter_halt(a, NdisHaltDeviceInitializationFailed);
+    ndis_adapter_halt(a, NdisHaltDeviceInitializationFailed, NULL);
     assert_int_equal(ndis_adapter_get_state(a), NDIS_ADAPTER_HALTED);
     assert_string_equal(ct_log(), "DOIH");
     ndis_adapter_destroy(a);
@@ -75,8 +75,8 @@ static void test_cycles_reuse_adapter_block(void **state)
     {
         assert_int_equal(ndis_adapter_initialize(a), NDIS_STATUS_SUCCESS);
         assert_int_equal(ndis_adapter_restart(a), NDIS_STATUS_SUCCESS);
-        assert_int_equal(ndis_adapter_pause(a, NULL, NULL), NDIS_STATUS_SUCCESS);
-        ndis_adapter_halt(a, NdisHaltDeviceStopped);
+        assert_int_equal(ndis_adapter_pause(a, NULL), NDIS_STATUS_SUCCESS);
+        ndis_adapter_halt(a, NdisHaltDeviceStopped, NULL);
         assert_int_equal(ndis_adapter_get_state(a), NDIS_ADAPTER_HALTED);
     }
     assert_string_equal(ct_log(), "DOIRPHIRPHIRPH");
@@ -93,15 +93,16 @@ static void test_cycles_reuse_adapter_block(void **state)
 static void test_halt_actions_reach_driver(void **state)
 {
     static const NDIS_HALT_ACTION actions[] = {
-        NdisHaltDeviceDisabled,      NdisHaltDeviceInstanceDeInitialized, NdisHaltDevicePoweredDown,
-        NdisHaltDeviceSurpriseRemoved, NdisHaltDeviceFailed,            NdisHaltDeviceInitializationFailed,
+        NdisHaltDeviceDisabled,    NdisHaltDeviceInstanceDeInitialized,
+        NdisHaltDevicePoweredDown, NdisHaltDeviceSurpriseRemoved,
+        NdisHaltDeviceFailed,      NdisHaltDeviceInitializationFailed,
         NdisHaltDeviceStopped,
     };
     ndis_adapter *a = ndis_adapter_create(d, NULL);
     for (unsigned i = 0; i < sizeof actions / sizeof actions[0]; i++)
     {
         assert_int_equal(ndis_adapter_initialize(a), NDIS_STATUS_SUCCESS);
-        ndis_adapter_halt(a, actions[i]);
+        ndis_adapter_halt(a, actions[i], NULL);
         const sc_event *h = ct_event('H', i);
         assert_non_null(h);
         assert_int_equal(h->arg, actions[i]);
@@ -130,7 +131,7 @@ static void test_initialize_failure_statuses(void **state)
     ct.ctl->init.status = NDIS_STATUS_SUCCESS;
     assert_int_equal(ndis_adapter_initialize(a), NDIS_STATUS_SUCCESS);
     assert_int_equal(ndis_adapter_get_state(a), NDIS_ADAPTER_PAUSED);
-    ndis_adapter_halt(a, NdisHaltDeviceDisabled);
+    ndis_adapter_halt(a, NdisHaltDeviceDisabled, NULL);
     ndis_adapter_destroy(a);
     ct_expect_no_findings();
 }
@@ -175,7 +176,7 @@ static void test_initialize_without_general_attributes(void **state)
     vf_findings_clear();
     ct.ctl->init.skip_general = FALSE;
     assert_int_equal(ndis_adapter_initialize(a), NDIS_STATUS_SUCCESS);
-    ndis_adapter_halt(a, NdisHaltDeviceDisabled);
+    ndis_adapter_halt(a, NdisHaltDeviceDisabled, NULL);
     ndis_adapter_destroy(a);
     ct_expect_no_findings();
 }
@@ -203,7 +204,7 @@ static void test_general_before_registration(void **state)
     assert_int_equal(ndis_adapter_initialize(a), NDIS_STATUS_SUCCESS);
     assert_int_equal(ndis_adapter_get_state(a), NDIS_ADAPTER_PAUSED);
     ct_expect_findings("IN-02");
-    ndis_adapter_halt(a, NdisHaltDeviceDisabled);
+    ndis_adapter_halt(a, NdisHaltDeviceDisabled, NULL);
     ndis_adapter_destroy(a);
 }
 
@@ -213,7 +214,7 @@ static void test_registration_twice(void **state)
     ndis_adapter *a = ndis_adapter_create(d, NULL);
     assert_int_equal(ndis_adapter_initialize(a), NDIS_STATUS_SUCCESS);
     ct_expect_findings("IN-02");
-    ndis_adapter_halt(a, NdisHaltDeviceDisabled);
+    ndis_adapter_halt(a, NdisHaltDeviceDisabled, NULL);
     ndis_adapter_destroy(a);
 }
 
@@ -223,7 +224,7 @@ static void test_offload_before_general(void **state)
     ndis_adapter *a = ndis_adapter_create(d, NULL);
     assert_int_equal(ndis_adapter_initialize(a), NDIS_STATUS_SUCCESS);
     ct_expect_findings("IN-02");
-    ndis_adapter_halt(a, NdisHaltDeviceDisabled);
+    ndis_adapter_halt(a, NdisHaltDeviceDisabled, NULL);
     ndis_adapter_destroy(a);
 }
 
@@ -237,8 +238,8 @@ static void test_attributes_outside_initialize(void **state)
     assert_int_equal(ndis_adapter_get_state(a), NDIS_ADAPTER_RUNNING);
     ct_expect_findings("IN-02");
     assert_string_equal(vf_findings_get(0)->callback, vf_callback_name(VF_CB_RESTART));
-    assert_int_equal(ndis_adapter_pause(a, NULL, NULL), NDIS_STATUS_SUCCESS);
-    ndis_adapter_halt(a, NdisHaltDeviceDisabled);
+    assert_int_equal(ndis_adapter_pause(a, NULL), NDIS_STATUS_SUCCESS);
+    ndis_adapter_halt(a, NdisHaltDeviceDisabled, NULL);
     ndis_adapter_destroy(a);
 }
 
@@ -262,7 +263,7 @@ static void test_halt_leaks(void **state)
     ndis_adapter *a = ndis_adapter_create(d, NULL);
     assert_int_equal(ndis_adapter_initialize(a), NDIS_STATUS_SUCCESS);
     ct_expect_no_findings();
-    ndis_adapter_halt(a, NdisHaltDeviceDisabled);
+    ndis_adapter_halt(a, NdisHaltDeviceDisabled, NULL);
     ct_expect_findings("HA-05");
     assert_true(vf_findings_get(0)->leak);
     ndis_adapter_destroy(a);
@@ -279,11 +280,11 @@ static void test_two_adapters(void **state)
     assert_int_equal(ndis_adapter_get_state(a0), NDIS_ADAPTER_RUNNING);
     assert_int_equal(ndis_adapter_get_state(a1), NDIS_ADAPTER_PAUSED);
     assert_int_equal(ct_event('R', 0)->adapter, 0);
-    ndis_adapter_halt(a1, NdisHaltDeviceDisabled);
+    ndis_adapter_halt(a1, NdisHaltDeviceDisabled, NULL);
     assert_int_equal(ct_event('H', 0)->adapter, 1);
     assert_int_equal(ndis_adapter_get_state(a0), NDIS_ADAPTER_RUNNING);
-    assert_int_equal(ndis_adapter_pause(a0, NULL, NULL), NDIS_STATUS_SUCCESS);
-    ndis_adapter_halt(a0, NdisHaltDeviceDisabled);
+    assert_int_equal(ndis_adapter_pause(a0, NULL), NDIS_STATUS_SUCCESS);
+    ndis_adapter_halt(a0, NdisHaltDeviceDisabled, NULL);
     ndis_adapter_destroy(a0);
     ndis_adapter_destroy(a1);
     ct_expect_no_findings();
@@ -299,8 +300,8 @@ static void test_pnp_event(void **state)
     assert_int_equal(ndis_adapter_get_state(a), NDIS_ADAPTER_RUNNING);
     assert_int_equal(ct_event('E', 0)->arg, NdisDevicePnPEventSurpriseRemoved);
     ct_assert_irql('E', PASSIVE_LEVEL);
-    assert_int_equal(ndis_adapter_pause(a, NULL, NULL), NDIS_STATUS_SUCCESS);
-    ndis_adapter_halt(a, NdisHaltDeviceSurpriseRemoved);
+    assert_int_equal(ndis_adapter_pause(a, NULL), NDIS_STATUS_SUCCESS);
+    ndis_adapter_halt(a, NdisHaltDeviceSurpriseRemoved, NULL);
     assert_string_equal(ct_log(), "DOIREPH");
     ndis_adapter_destroy(a);
     ct_expect_no_findings();
@@ -317,7 +318,7 @@ static void test_oid_states(void **state)
     assert_int_equal(ndis_adapter_initialize(a), NDIS_STATUS_SUCCESS);
     assert_int_equal(ndis_adapter_oid(a, NdisRequestQueryInformation, SC_OID_QUERY, buf, sizeof buf, &bytes, NULL),
                      NDIS_STATUS_SUCCESS);
-    ndis_adapter_halt(a, NdisHaltDeviceDisabled);
+    ndis_adapter_halt(a, NdisHaltDeviceDisabled, NULL);
     assert_int_equal(ndis_adapter_oid(a, NdisRequestQueryInformation, SC_OID_QUERY, buf, sizeof buf, &bytes, NULL),
                      NDIS_STATUS_INVALID_STATE);
     assert_string_equal(ct_log(), "DOIQH");

@@ -31,7 +31,8 @@ static int setup(void **state)
     return 0;
 }
 
-typedef struct probe {
+typedef struct probe
+{
     KEVENT started, gate;
     bool block;
     uint32_t calls, finished_seq;
@@ -125,7 +126,8 @@ static void test_insert_when_queued_returns_false_and_remove(void **state)
     assert_int_equal(blocker.calls, 1);
 }
 
-typedef struct flusher {
+typedef struct flusher
+{
     uint32_t returned_seq;
 } flusher;
 
@@ -154,7 +156,7 @@ static void test_flush_waits_for_running_and_queued(void **state)
     flusher fl = {0};
     exec_thread *th;
     assert_int_equal(exec_thread_start(&th, "flush", flush_thread, &fl), 0);
-    NdisMSleep(20000); /* a flush that does not wait would return now */
+    exec_sleep_ns(20000ull * 1000u); /* a flush that does not wait would return now */
     KeSetEvent(&blocker.gate, 0, FALSE);
     exec_thread_join(th);
     assert_int_equal(p.calls, 1);
@@ -172,7 +174,7 @@ static void test_routine_may_requeue_itself(void **state)
     KeInitializeDpc(&d, probe_dpc, &p);
     KeInsertQueueDpc(&d, NULL, NULL);
     for (int i = 0; i < 5000 && __atomic_load_n(&p.calls, __ATOMIC_SEQ_CST) < 2; i++)
-        NdisMSleep(1000);
+        exec_sleep_ns(1000ull * 1000u);
     KeFlushQueuedDpcs();
     assert_true(p.requeue_result);
     assert_int_equal(p.calls, 2);
@@ -246,7 +248,7 @@ static void test_spin_lock_left_held_is_iq03_and_released(void **state)
     KeInitializeDpc(&d, leaky_dpc, &lock);
     KeInsertQueueDpc(&d, NULL, NULL);
     for (int i = 0; i < 5000 && count_rule("IQ-03") == 0; i++)
-        NdisMSleep(1000);
+        exec_sleep_ns(1000ull * 1000u);
     KeFlushQueuedDpcs();
     assert_int_equal(count_rule("IQ-03"), 1);
     assert_true(KeTestSpinLock(&lock)); /* the host released it after reporting */

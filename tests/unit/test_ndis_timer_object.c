@@ -53,9 +53,10 @@ static int teardown(void **state)
 
 /* ---- a callback with hooks the tests can steer ------------------------------------------------- */
 
-typedef struct probe {
-    NDIS_EVENT started;  /* set when the callback starts */
-    NDIS_EVENT gate;     /* the callback waits for it when `block` */
+typedef struct probe
+{
+    NDIS_EVENT started; /* set when the callback starts */
+    NDIS_EVENT gate;    /* the callback waits for it when `block` */
     bool block;
     uint32_t calls;
     uint32_t finished_seq;
@@ -214,7 +215,8 @@ static void test_absolute_due_time(void **state)
 }
 
 /* Cancels from a PASSIVE host thread and records when the cancel returned. */
-typedef struct canceller {
+typedef struct canceller
+{
     NDIS_HANDLE timer;
     BOOLEAN result;
     uint32_t returned_seq;

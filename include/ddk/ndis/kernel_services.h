@@ -16,7 +16,8 @@ NDISHOST_EXTERN_C_BEGIN
 
 /* ---- spin locks ------------------------------------------------------------------------------ */
 
-typedef struct _NDIS_SPIN_LOCK {
+typedef struct _NDIS_SPIN_LOCK
+{
     KSPIN_LOCK SpinLock;
     KIRQL OldIrql;
 } NDIS_SPIN_LOCK, *PNDIS_SPIN_LOCK;
@@ -40,10 +41,10 @@ VOID NdisInterlockedAddUlong(PULONG Addend, ULONG Increment, PNDIS_SPIN_LOCK Spi
 
 #define NdisInterlockedIncrement(Addend) InterlockedIncrement((LONG volatile *)(Addend))
 #define NdisInterlockedDecrement(Addend) InterlockedDecrement((LONG volatile *)(Addend))
-#define NdisInterlockedAddLargeStatistic(Addend, Increment)                                                        \
+#define NdisInterlockedAddLargeStatistic(Addend, Increment)                                                            \
     ((void)InterlockedExchangeAdd64((LONG64 volatile *)(Addend), (LONG64)(Increment)))
 #define NdisInterlockedExchange(Target, Value) InterlockedExchange((LONG volatile *)(Target), (LONG)(Value))
-#define NdisInterlockedCompareExchange(Destination, ExChange, Comperand)                                           \
+#define NdisInterlockedCompareExchange(Destination, ExChange, Comperand)                                               \
     InterlockedCompareExchange((LONG volatile *)(Destination), (LONG)(ExChange), (LONG)(Comperand))
 #define NdisInitializeListHead(ListHead) InitializeListHead(ListHead)
 #define NdisInitializeSListHead(SListHead) InitializeSListHead(SListHead)
@@ -62,16 +63,23 @@ VOID NdisInterlockedAddUlong(PULONG Addend, ULONG Increment, PNDIS_SPIN_LOCK Spi
 #define NdisMoveMappedMemory(Destination, Source, Length) RtlCopyMemory((Destination), (Source), (Length))
 #define NdisMoveToMappedMemory(Destination, Source, Length) RtlCopyMemory((Destination), (Source), (Length))
 #define NdisMoveFromMappedMemory(Destination, Source, Length) RtlCopyMemory((Destination), (Source), (Length))
-#define NdisRetrieveUlong(DestinationAddress, SrcAddress) (*(UNALIGNED ULONG *)(DestinationAddress) = *(UNALIGNED ULONG *)(SrcAddress))
+#define NdisRetrieveUlong(DestinationAddress, SrcAddress)                                                              \
+    (*(UNALIGNED ULONG *)(DestinationAddress) = *(UNALIGNED ULONG *)(SrcAddress))
 #define NdisStoreUlong(DestinationAddress, Value) (*(UNALIGNED ULONG *)(DestinationAddress) = (Value))
 #define NdisGetPhysicalAddressLow(PhysicalAddress) ((PhysicalAddress).LowPart)
 #define NdisGetPhysicalAddressHigh(PhysicalAddress) ((PhysicalAddress).HighPart)
 #define NdisSetPhysicalAddressLow(PhysicalAddress, Value) ((PhysicalAddress).LowPart = (Value))
 #define NdisSetPhysicalAddressHigh(PhysicalAddress, Value) ((PhysicalAddress).HighPart = (Value))
-#define NDIS_PHYSICAL_ADDRESS_CONST(Low, High) {{(ULONG)(Low), (LONG)(High)}}
+#define NDIS_PHYSICAL_ADDRESS_CONST(Low, High)                                                                         \
+    {                                                                                                                  \
+        {                                                                                                              \
+            (ULONG)(Low), (LONG)(High)                                                                                 \
+        }                                                                                                              \
+    }
 #define NdisInitUnicodeString(Destination, Source) RtlInitUnicodeString((Destination), (Source))
 #define NdisInitAnsiString(Destination, Source) RtlInitAnsiString((Destination), (Source))
-#define NdisEqualString(String1, String2, CaseInsensitive) RtlEqualUnicodeString((String1), (String2), (CaseInsensitive))
+#define NdisEqualString(String1, String2, CaseInsensitive)                                                             \
+    RtlEqualUnicodeString((String1), (String2), (CaseInsensitive))
 #define NdisEqualUnicodeString NdisEqualString
 #define NdisUnicodeStringToAnsiString(Destination, Source) RtlUnicodeStringToAnsiString((Destination), (Source), FALSE)
 #define NdisAnsiStringToUnicodeString(Destination, Source) RtlAnsiStringToUnicodeString((Destination), (Source), FALSE)
@@ -94,25 +102,31 @@ NTSTATUS NdisProcessorIndexToNumber(ULONG ProcIndex, PPROCESSOR_NUMBER ProcNum);
 
 /* ---- read/write locks, NDIS 6.0 generation -------------------------------------------------------- */
 
-typedef struct _REFERENCE {
+typedef struct _REFERENCE
+{
     KSPIN_LOCK SpinLock;
     USHORT ReferenceCount;
     BOOLEAN Closing;
 } REFERENCE, *PREFERENCE;
 
 /* Host use: SpinLock is unused, RefCountEx[0] is the lock word (writer bit + reader count). */
-typedef struct _NDIS_RW_LOCK {
-    union {
-        struct {
+typedef struct _NDIS_RW_LOCK
+{
+    union
+    {
+        struct
+        {
             KSPIN_LOCK SpinLock;
             PVOID Context;
         };
         UCHAR Reserved[16];
     };
-    union {
+    union
+    {
         REFERENCE RefCount[MAXIMUM_PROCESSORS];
         ULONG RefCountEx[sizeof(REFERENCE) / sizeof(ULONG) * MAXIMUM_PROCESSORS];
-        struct {
+        struct
+        {
             KSPIN_LOCK RefCountLock;
             volatile ULONG SharedRefCount;
             volatile BOOLEAN WriterWaiting;
@@ -120,7 +134,8 @@ typedef struct _NDIS_RW_LOCK {
     };
 } NDIS_RW_LOCK, *PNDIS_RW_LOCK;
 
-typedef struct _LOCK_STATE {
+typedef struct _LOCK_STATE
+{
     USHORT LockState;
     KIRQL OldIrql;
 } LOCK_STATE, *PLOCK_STATE;
@@ -135,7 +150,8 @@ VOID NdisDprReleaseReadWriteLock(PNDIS_RW_LOCK Lock, PLOCK_STATE LockState);
 
 typedef struct _NDIS_RW_LOCK_EX NDIS_RW_LOCK_EX, *PNDIS_RW_LOCK_EX;
 
-typedef struct _LOCK_STATE_EX {
+typedef struct _LOCK_STATE_EX
+{
     KIRQL OldIrql;
     UCHAR LockState;
     UCHAR Flags;
@@ -151,7 +167,8 @@ VOID NdisReleaseRWLock(PNDIS_RW_LOCK_EX Lock, PLOCK_STATE_EX LockState);
 
 /* ---- events ------------------------------------------------------------------------------------- */
 
-typedef struct _NDIS_EVENT {
+typedef struct _NDIS_EVENT
+{
     KEVENT Event;
 } NDIS_EVENT, *PNDIS_EVENT;
 
@@ -173,8 +190,7 @@ VOID NdisGetCurrentSystemTime(PLARGE_INTEGER pSystemTime);
 #define NDIS_MEMORY_CONTIGUOUS 0x00000001
 #define NDIS_MEMORY_NONCACHED 0x00000002
 
-PVOID NdisAllocateMemoryWithTagPriority(NDIS_HANDLE NdisHandle, UINT Length, ULONG Tag,
-                                        EX_POOL_PRIORITY Priority);
+PVOID NdisAllocateMemoryWithTagPriority(NDIS_HANDLE NdisHandle, UINT Length, ULONG Tag, EX_POOL_PRIORITY Priority);
 NDIS_STATUS NdisAllocateMemoryWithTag(PVOID *VirtualAddress, UINT Length, ULONG Tag);
 VOID NdisFreeMemory(PVOID VirtualAddress, UINT Length, UINT MemoryFlags);
 VOID NdisFreeMemoryWithTagPriority(NDIS_HANDLE NdisHandle, PVOID VirtualAddress, ULONG Tag);
@@ -193,7 +209,8 @@ typedef VOID NDIS_TIMER_FUNCTION(PVOID SystemSpecific1, PVOID FunctionContext, P
                                  PVOID SystemSpecific3);
 typedef NDIS_TIMER_FUNCTION *PNDIS_TIMER_FUNCTION;
 
-typedef struct _NDIS_TIMER_CHARACTERISTICS {
+typedef struct _NDIS_TIMER_CHARACTERISTICS
+{
     NDIS_OBJECT_HEADER Header;
     ULONG AllocationTag;
     PNDIS_TIMER_FUNCTION TimerFunction;
@@ -201,7 +218,7 @@ typedef struct _NDIS_TIMER_CHARACTERISTICS {
 } NDIS_TIMER_CHARACTERISTICS, *PNDIS_TIMER_CHARACTERISTICS;
 
 #define NDIS_TIMER_CHARACTERISTICS_REVISION_1 1
-#define NDIS_SIZEOF_TIMER_CHARACTERISTICS_REVISION_1                                                               \
+#define NDIS_SIZEOF_TIMER_CHARACTERISTICS_REVISION_1                                                                   \
     RTL_SIZEOF_THROUGH_FIELD(NDIS_TIMER_CHARACTERISTICS, FunctionContext)
 
 NDIS_STATUS NdisAllocateTimerObject(NDIS_HANDLE NdisHandle, PNDIS_TIMER_CHARACTERISTICS TimerCharacteristics,
@@ -219,8 +236,7 @@ typedef VOID NDIS_IO_WORKITEM_FUNCTION(PVOID WorkItemContext, NDIS_HANDLE NdisIo
 typedef NDIS_IO_WORKITEM_FUNCTION *NDIS_IO_WORKITEM_ROUTINE;
 
 NDIS_HANDLE NdisAllocateIoWorkItem(NDIS_HANDLE NdisObjectHandle);
-VOID NdisQueueIoWorkItem(NDIS_HANDLE NdisIoWorkItemHandle, NDIS_IO_WORKITEM_ROUTINE Routine,
-                         PVOID WorkItemContext);
+VOID NdisQueueIoWorkItem(NDIS_HANDLE NdisIoWorkItemHandle, NDIS_IO_WORKITEM_ROUTINE Routine, PVOID WorkItemContext);
 VOID NdisFreeIoWorkItem(NDIS_HANDLE NdisIoWorkItemHandle);
 
 NDISHOST_EXTERN_C_END

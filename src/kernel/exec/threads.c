@@ -16,7 +16,8 @@
 #include <time.h>
 #include <unistd.h>
 
-struct exec_thread {
+struct exec_thread
+{
     pthread_t tid;
     exec_thread_fn fn;
     void *arg;

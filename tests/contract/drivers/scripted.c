@@ -72,7 +72,8 @@ static sc_adapter *AdapterOf(NDIS_HANDLE ctx)
 
 /* ---- driver threads ----------------------------------------------------------------------- */
 
-typedef struct sc_job {
+typedef struct sc_job
+{
     sc_adapter *ad;
     char what; /* P, R or Q */
     PNDIS_OID_REQUEST request;
@@ -88,7 +89,8 @@ static void FillOid(PNDIS_OID_REQUEST r)
     switch (r->RequestType)
     {
     case NdisRequestQueryInformation:
-    case NdisRequestQueryStatistics: {
+    case NdisRequestQueryStatistics:
+    {
         ULONG n = G.oid_bytes_written < r->DATA.QUERY_INFORMATION.InformationBufferLength
                       ? G.oid_bytes_written
                       : r->DATA.QUERY_INFORMATION.InformationBufferLength;
@@ -197,7 +199,8 @@ static NDIS_STATUS RunAsync(sc_adapter *ad, char what, PNDIS_OID_REQUEST request
     case SC_PENDING_INLINE:
         Complete(&inline_job);
         return NDIS_STATUS_PENDING;
-    case SC_PENDING_EARLY: {
+    case SC_PENDING_EARLY:
+    {
         /* The completion really comes from another thread, before this handler returns. */
         unsigned before = __atomic_load_n(&G.completions_done, __ATOMIC_SEQ_CST);
         StartCompletionThread(ad, what, request, s);
@@ -269,6 +272,54 @@ SC_EXPORT void ScriptedIndicateStatus(int adapter)
     ind.SourceHandle = ad->handle;
     ind.StatusCode = NDIS_STATUS_MEDIA_CONNECT;
     NdisMIndicateStatusEx(ad->handle, &ind);
+}
+
+static NDIS_TIMER_FUNCTION ScDriverTimer;
+
+typedef struct sc_timer
+{
+    NDIS_HANDLE object;
+    sc_adapter *ad;
+} sc_timer;
+
+static VOID ScDriverTimer(PVOID SystemSpecific1, PVOID FunctionContext, PVOID SystemSpecific2, PVOID SystemSpecific3)
+{
+    sc_timer *t = FunctionContext;
+    Record('T', SlotOf(t->ad), 0);
+    /* Freeing a timer object from its own callback is allowed. */
+    NdisFreeTimerObject(t->object);
+    ScriptedIndicateStatus(SlotOf(t->ad));
+    void (*observe)(char, void *) = G.observe;
+    void *arg = G.observe_arg;
+    free(t);
+    if (observe)
+        observe('T', arg);
+}
+
+SC_EXPORT NDIS_STATUS ScriptedArmDriverTimer(int adapter)
+{
+    sc_timer *t = calloc(1, sizeof *t);
+    if (!t)
+        return NDIS_STATUS_RESOURCES;
+    t->ad = &G.adapters[adapter];
+    NDIS_TIMER_CHARACTERISTICS tc;
+    NdisZeroMemory(&tc, sizeof tc);
+    tc.Header.Type = NDIS_OBJECT_TYPE_TIMER_CHARACTERISTICS;
+    tc.Header.Revision = NDIS_TIMER_CHARACTERISTICS_REVISION_1;
+    tc.Header.Size = NDIS_SIZEOF_TIMER_CHARACTERISTICS_REVISION_1;
+    tc.AllocationTag = SC_POOL_TAG;
+    tc.TimerFunction = ScDriverTimer;
+    tc.FunctionContext = t;
+    NDIS_STATUS st = NdisAllocateTimerObject(G.driver_handle, &tc, &t->object);
+    if (st != NDIS_STATUS_SUCCESS)
+    {
+        free(t);
+        return st;
+    }
+    LARGE_INTEGER due;
+    due.QuadPart = -10000; /* 1 ms, relative */
+    NdisSetTimerObject(t->object, due, 0, NULL);
+    return NDIS_STATUS_SUCCESS;
 }
 
 /* ---- driver ------------------------------------------------------------------------------- */
@@ -421,6 +472,8 @@ static VOID ScHaltEx(NDIS_HANDLE MiniportAdapterContext, NDIS_HALT_ACTION HaltAc
 {
     sc_adapter *ad = AdapterOf(MiniportAdapterContext);
     Record('H', SlotOf(ad), (ULONG)HaltAction);
+    if (G.halt_calls_observe && G.observe)
+        G.observe('H', G.observe_arg);
     if (ad)
     {
         ad->halts++;
@@ -472,10 +525,9 @@ static VOID ScSendNetBufferLists(NDIS_HANDLE MiniportAdapterContext, PNET_BUFFER
     sc_adapter *ad = AdapterOf(MiniportAdapterContext);
     for (PNET_BUFFER_LIST nbl = NetBufferLists; nbl; nbl = NET_BUFFER_LIST_NEXT_NBL(nbl))
         NET_BUFFER_LIST_STATUS(nbl) = NDIS_STATUS_PAUSED;
-    NdisMSendNetBufferListsComplete(ad->handle, NetBufferLists,
-                                    NDIS_TEST_SEND_AT_DISPATCH_LEVEL(SendFlags)
-                                        ? NDIS_SEND_COMPLETE_FLAGS_DISPATCH_LEVEL
-                                        : 0);
+    NdisMSendNetBufferListsComplete(
+        ad->handle, NetBufferLists,
+        NDIS_TEST_SEND_AT_DISPATCH_LEVEL(SendFlags) ? NDIS_SEND_COMPLETE_FLAGS_DISPATCH_LEVEL : 0);
 }
 
 static VOID ScReturnNetBufferLists(NDIS_HANDLE MiniportAdapterContext, PNET_BUFFER_LIST NetBufferLists,
