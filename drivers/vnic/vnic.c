@@ -258,7 +258,6 @@ VnicSendNetBufferLists(NDIS_HANDLE MiniportAdapterContext, PNET_BUFFER_LIST NetB
 {
     PVNIC_ADAPTER adapter = MiniportAdapterContext;
     BOOLEAN atDispatch = NDIS_TEST_SEND_AT_DISPATCH_LEVEL(SendFlags);
-    ULONG completeFlags = atDispatch ? NDIS_SEND_COMPLETE_FLAGS_DISPATCH_LEVEL : 0;
     UNREFERENCED_PARAMETER(PortNumber);
 
     KIRQL oldIrql = PASSIVE_LEVEL;

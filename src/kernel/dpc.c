@@ -124,7 +124,7 @@ void kernel_dpc_start_threads(void)
     for (unsigned i = 0; i < ncpus; i++)
     {
         cpus[i].index = i;
-        char name[16];
+        char name[32];
         snprintf(name, sizeof name, "ndis-dpc%u", i);
         if (exec_thread_start(&cpus[i].thread, name, dpc_thread, &cpus[i]) != 0)
         {

@@ -50,7 +50,7 @@ void kernel_work_start_threads(void)
 {
     for (unsigned i = 0; i < WORKER_COUNT; i++)
     {
-        char name[16];
+        char name[32];
         snprintf(name, sizeof name, "ndis-work%u", i);
         if (exec_thread_start(&workers[i], name, worker_thread, NULL) != 0)
         {

@@ -53,7 +53,7 @@ static void test_catalog_complete(void **state)
         const char *family;
         int count;
     } families[] = {{"LC", 16}, {"IN", 9}, {"HA", 13}, {"SD", 5}, {"UL", 3}, {"IT", 2}, {"TM", 5}, {"ME", 2},
-                    {"SM", 3},  {"PO", 4}, {"RX", 4},  {"TX", 2}, {"PT", 4}, {"IQ", 3}, {"OI", 1}, {"AP", 2}};
+                    {"SM", 3},  {"PO", 4}, {"RX", 4},  {"TX", 2}, {"PT", 4}, {"IQ", 3}, {"OI", 1}, {"AP", 2}, {"AS", 2}};
     size_t total = 0;
     for (size_t f = 0; f < sizeof families / sizeof families[0]; f++)
     {
@@ -76,7 +76,7 @@ static void test_severities(void **state)
 {
     (void)state;
     static const char *const warnings[] = {"LC-11", "LC-14", "LC-16", "IN-05", "IN-08", "IN-09",
-                                           "HA-12", "SD-04", "SD-05", "PO-04", "IQ-02"};
+                                           "HA-12", "SD-04", "SD-05", "PO-04", "IQ-02", "AS-02"};
     size_t nwarn = 0;
     for (size_t i = 0; i < vf_rule_count(); i++)
         if (vf_rule_at(i)->severity == VF_SEV_WARNING)

@@ -75,7 +75,7 @@ static const char *default_driver(void)
             snprintf(path, sizeof path, "%s/../drivers/vnic.so", exe);
             if (access(path, R_OK) == 0)
                 return path;
-            snprintf(path, sizeof path, "%s/../lib/ndishost/drivers/vnic.so", exe);
+            snprintf(path, sizeof path, "%s/" NDISHOST_RELATIVE_DRIVER_DIR "/vnic.so", exe);
             if (access(path, R_OK) == 0)
                 return path;
         }
