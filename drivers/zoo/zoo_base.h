@@ -87,11 +87,8 @@ typedef struct _ZOO_ADAPTER
     volatile LONG RxOutstanding;
     NDIS_EVENT RxIdle;
 
-    /* One reference per queued timer, released by the callback or a successful cancel, plus a
-     * bias dropped by halt before it waits for a callback already in flight. */
+    /* Armed by the send path only, so nothing re-arms it once the adapter is paused. */
     NDIS_HANDLE RecvTimer;
-    volatile LONG RecvTimerRefs;
-    NDIS_EVENT RecvTimerIdle;
 
     volatile LONG64 FramesSent;
     volatile LONG64 FramesReceived;
@@ -248,7 +245,7 @@ ZooBaseUnload(PDRIVER_OBJECT DriverObject)
 
 /* Takes a free receive buffer holding a 60-byte broadcast frame, for a zoo driver's own
  * indication; give it back with ZooBaseReturnRxNbl. NULL when none is free. */
-static PNET_BUFFER_LIST
+static inline PNET_BUFFER_LIST
 ZooBaseBorrowRxNbl(PZOO_ADAPTER Adapter)
 {
     PZOO_RCB rcb = NULL;
@@ -268,7 +265,7 @@ ZooBaseBorrowRxNbl(PZOO_ADAPTER Adapter)
     return rcb->Nbl;
 }
 
-static VOID
+static inline VOID
 ZooBaseReturnRxNbl(PZOO_ADAPTER Adapter, PNET_BUFFER_LIST Nbl)
 {
     PZOO_RCB rcb = NET_BUFFER_LIST_MINIPORT_RESERVED(Nbl)[0];
@@ -278,7 +275,7 @@ ZooBaseReturnRxNbl(PZOO_ADAPTER Adapter, PNET_BUFFER_LIST Nbl)
 }
 
 /* Fills a link-state status indication from `Handle` (the call itself belongs to the caller). */
-static VOID
+static inline VOID
 ZooBaseLinkStateIndication(NDIS_HANDLE Handle, PNDIS_STATUS_INDICATION Indication, PNDIS_LINK_STATE LinkState)
 {
     NdisZeroMemory(LinkState, sizeof(*LinkState));
@@ -305,9 +302,7 @@ static VOID
 ZooBaseScheduleReceive(PZOO_ADAPTER Adapter)
 {
     LARGE_INTEGER due = {.QuadPart = -1};
-    InterlockedIncrement(&Adapter->RecvTimerRefs);
-    if (NdisSetTimerObject(Adapter->RecvTimer, due, 0, NULL))
-        InterlockedDecrement(&Adapter->RecvTimerRefs);
+    NdisSetTimerObject(Adapter->RecvTimer, due, 0, NULL);
 }
 
 /* Loopback: a frame for our own address, or a broadcast, comes back as a receive. Called at
@@ -461,9 +456,6 @@ ZooBaseRecvTimer(PVOID SystemSpecific1, PVOID FunctionContext, PVOID SystemSpeci
 #endif
         ZooBaseReleaseRx(adapter, 1);
     }
-
-    if (InterlockedDecrement(&adapter->RecvTimerRefs) == 0)
-        NdisSetEvent(&adapter->RecvTimerIdle);
 }
 
 static VOID
@@ -600,11 +592,9 @@ ZooBaseInitialize(NDIS_HANDLE MiniportAdapterHandle, NDIS_HANDLE MiniportDriverC
     adapter->MiniportAdapterHandle = MiniportAdapterHandle;
     adapter->State = ZooPaused;
     adapter->RxOutstanding = 1;
-    adapter->RecvTimerRefs = 1;
     InitializeListHead(&adapter->FreeRcbs);
     InitializeListHead(&adapter->PendingRcbs);
     NdisInitializeEvent(&adapter->RxIdle);
-    NdisInitializeEvent(&adapter->RecvTimerIdle);
     NdisAllocateSpinLock(&adapter->Lock);
     LONG n = InterlockedIncrement(&ZooGlobals.NextMac);
     UCHAR mac[ETH_LENGTH_OF_ADDRESS] = {0x02, 0x00, 0x5a, (UCHAR)(n >> 16), (UCHAR)(n >> 8), (UCHAR)n};
@@ -674,14 +664,14 @@ ZooBaseHalt(NDIS_HANDLE MiniportAdapterContext, NDIS_HALT_ACTION HaltAction)
     ZOO_HOOK_HALT(adapter, HaltAction);
 #endif
 
-    /* Cancel the receive timer; if it already fired, its callback is queued or running: wait. */
+    /* Cancel the receive timer. FALSE: it already fired and its callback may be queued or running
+     * (a re-arm before the callback ran may even have merged two expirations into one callback, so
+     * counting them cannot work): wait for every queued DPC, timer callbacks included. */
 #ifdef ZOO_HOOK_HALT_TIMER
     ZOO_HOOK_HALT_TIMER(adapter);
 #else
-    if (NdisCancelTimerObject(adapter->RecvTimer))
-        InterlockedDecrement(&adapter->RecvTimerRefs);
-    if (InterlockedDecrement(&adapter->RecvTimerRefs) != 0)
-        NdisWaitEvent(&adapter->RecvTimerIdle, 0);
+    if (!NdisCancelTimerObject(adapter->RecvTimer))
+        KeFlushQueuedDpcs();
     NdisFreeTimerObject(adapter->RecvTimer);
 #endif
 

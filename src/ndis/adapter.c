@@ -272,14 +272,13 @@ NDIS_STATUS ndis_adapter_pause(ndis_adapter *a, const ndis_pause_hooks *hooks)
                 ndis_log_hook(a, "pause watchdog: the protocol held %zu receive NBLs; returned them", released);
             done = pending_op_wait(&a->pause_op, g_timeouts.pause_ns, &cst);
         }
+        /* A completion was checked against LC-10 when NdisMPauseComplete was called. */
         if (!done)
             vf_report("LC-10", a->owner, VF_CB_PAUSE, (void *)d->chars.PauseHandler,
                       "MiniportPause returned NDIS_STATUS_PENDING and NdisMPauseComplete did not follow within %lld s "
                       "(%u receive NBLs outstanding, %u sends pending)",
                       (long long)(g_timeouts.pause_ns / 1000000000LL), ndis_dp_rx_outstanding(a),
                       ndis_dp_tx_pending(a));
-        else
-            ndis_dp_check_pause_complete(a, a->pause_op.first_site);
     }
     else
     {

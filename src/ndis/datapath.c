@@ -397,7 +397,6 @@ VOID NdisMSendNetBufferListsComplete(NDIS_HANDLE MiniportAdapterHandle, PNET_BUF
     uint32_t k = 0, index = 0;
     for (PNET_BUFFER_LIST nbl = NetBufferList, next; nbl; nbl = next)
     {
-        next = nbl->Next;
         if (++index > CHAIN_LIMIT)
         {
             vf_report("TX-01", a->owner, VF_CB_NONE, site, "%s: the NET_BUFFER_LIST chain does not end (a cycle?)",
@@ -410,18 +409,23 @@ VOID NdisMSendNetBufferListsComplete(NDIS_HANDLE MiniportAdapterHandle, PNET_BUF
             vf_report("PO-02", a->owner, VF_CB_NONE, site,
                       "%s: NET_BUFFER_LIST %p (#%u) was not allocated from an NDIS pool; skipped", api, (void *)nbl,
                       index);
+            next = nbl->Next; /* the driver's own memory: readable */
             continue;
         }
         uint32_t s = ndis_item_state_get(h);
         if (h->adapter != a || s != NDIS_ITEM_SENT || !ndis_item_state_cas(h, NDIS_ITEM_SENT, NDIS_ITEM_COMPLETED))
         {
+            /* The NBL is not the driver's to complete: the protocol may already have freed or reused
+             * it, so neither it nor the chain behind it can be trusted. */
             const char *why = (h->adapter == a && (s == NDIS_ITEM_COMPLETED || s == NDIS_ITEM_FREE))
                                   ? "was already completed (completed twice)"
                                   : "was never sent to this miniport";
-            vf_report("TX-01", a->owner, VF_CB_NONE, site, "%s: NET_BUFFER_LIST %p (#%u) %s; skipped", api, (void *)nbl,
+            vf_report("TX-01", a->owner, VF_CB_NONE, site,
+                      "%s: NET_BUFFER_LIST %p (#%u) %s; it and the rest of the chain are ignored", api, (void *)nbl,
                       index, why);
-            continue;
+            break;
         }
+        next = nbl->Next;
         if (!send_status_documented(nbl->Status))
             vf_report("TX-01", a->owner, VF_CB_NONE, site,
                       "%s: NET_BUFFER_LIST %p completed with status 0x%08X, which is not a documented send status", api,

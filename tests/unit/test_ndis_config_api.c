@@ -2,6 +2,7 @@
  * NdisWriteConfiguration persisting across close/reopen, NdisReadNetworkAddress, subkeys, the
  * handle ledger (HA-10) and bad handles (AP-01). Handles are opened through the internal
  * ndis_config_open_store, which is what NdisOpenConfigurationEx does after its validation. */
+#include <stdlib.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

@@ -144,7 +144,8 @@ static int cmd_run(int argc, char **argv)
     };
     int ch;
     optind = 1;
-    while ((ch = getopt_long(argc, argv, "a:c:H:p:n:r:j:vqh", longopts, NULL)) != -1)
+    opterr = 0; /* one line of our own for every bad option */
+    while ((ch = getopt_long(argc, argv, ":a:c:H:p:n:r:j:vqh", longopts, NULL)) != -1)
     {
         switch (ch)
         {
@@ -190,8 +191,11 @@ static int cmd_run(int argc, char **argv)
         case 'h':
             usage(stdout);
             return 0;
+        case ':':
+            fprintf(stderr, "ndishost: option '%s' needs a value (see 'ndishost --help')\n", argv[optind - 1]);
+            return NDISHOST_EXIT_USAGE;
         default:
-            fprintf(stderr, "ndishost: see 'ndishost --help'\n");
+            fprintf(stderr, "ndishost: unknown option '%s' (see 'ndishost --help')\n", argv[optind - 1]);
             return NDISHOST_EXIT_USAGE;
         }
     }
