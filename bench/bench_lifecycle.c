@@ -69,7 +69,8 @@ int main(int argc, char **argv)
     }
 
     double def = time_run(driver, 2, 1, 64);
-    struct {
+    struct
+    {
         const char *name;
         unsigned adapters, packets;
         double seconds;

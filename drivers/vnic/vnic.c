@@ -102,15 +102,33 @@ static MINIPORT_SHUTDOWN VnicShutdownEx;
 static NDIS_TIMER_FUNCTION VnicRecvTimerCallback;
 
 static const NDIS_OID VnicSupportedOids[] = {
-    OID_GEN_SUPPORTED_LIST,        OID_GEN_HARDWARE_STATUS,      OID_GEN_MEDIA_SUPPORTED,
-    OID_GEN_MEDIA_IN_USE,          OID_GEN_MAXIMUM_LOOKAHEAD,    OID_GEN_MAXIMUM_FRAME_SIZE,
-    OID_GEN_LINK_SPEED,            OID_GEN_TRANSMIT_BUFFER_SPACE, OID_GEN_RECEIVE_BUFFER_SPACE,
-    OID_GEN_TRANSMIT_BLOCK_SIZE,   OID_GEN_RECEIVE_BLOCK_SIZE,   OID_GEN_VENDOR_ID,
-    OID_GEN_VENDOR_DESCRIPTION,    OID_GEN_VENDOR_DRIVER_VERSION, OID_GEN_CURRENT_PACKET_FILTER,
-    OID_GEN_CURRENT_LOOKAHEAD,     OID_GEN_DRIVER_VERSION,       OID_GEN_MAXIMUM_TOTAL_SIZE,
-    OID_GEN_MEDIA_CONNECT_STATUS,  OID_GEN_XMIT_OK,              OID_GEN_RCV_OK,
-    OID_GEN_XMIT_ERROR,            OID_GEN_RCV_ERROR,            OID_GEN_RCV_NO_BUFFER,
-    OID_802_3_PERMANENT_ADDRESS,   OID_802_3_CURRENT_ADDRESS,    OID_802_3_MULTICAST_LIST,
+    OID_GEN_SUPPORTED_LIST,
+    OID_GEN_HARDWARE_STATUS,
+    OID_GEN_MEDIA_SUPPORTED,
+    OID_GEN_MEDIA_IN_USE,
+    OID_GEN_MAXIMUM_LOOKAHEAD,
+    OID_GEN_MAXIMUM_FRAME_SIZE,
+    OID_GEN_LINK_SPEED,
+    OID_GEN_TRANSMIT_BUFFER_SPACE,
+    OID_GEN_RECEIVE_BUFFER_SPACE,
+    OID_GEN_TRANSMIT_BLOCK_SIZE,
+    OID_GEN_RECEIVE_BLOCK_SIZE,
+    OID_GEN_VENDOR_ID,
+    OID_GEN_VENDOR_DESCRIPTION,
+    OID_GEN_VENDOR_DRIVER_VERSION,
+    OID_GEN_CURRENT_PACKET_FILTER,
+    OID_GEN_CURRENT_LOOKAHEAD,
+    OID_GEN_DRIVER_VERSION,
+    OID_GEN_MAXIMUM_TOTAL_SIZE,
+    OID_GEN_MEDIA_CONNECT_STATUS,
+    OID_GEN_XMIT_OK,
+    OID_GEN_RCV_OK,
+    OID_GEN_XMIT_ERROR,
+    OID_GEN_RCV_ERROR,
+    OID_GEN_RCV_NO_BUFFER,
+    OID_802_3_PERMANENT_ADDRESS,
+    OID_802_3_CURRENT_ADDRESS,
+    OID_802_3_MULTICAST_LIST,
     OID_802_3_MAXIMUM_LIST_SIZE,
 };
 
@@ -156,8 +174,7 @@ DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
     return NDIS_STATUS_SUCCESS;
 }
 
-static VOID
-VnicUnload(PDRIVER_OBJECT DriverObject)
+static VOID VnicUnload(PDRIVER_OBJECT DriverObject)
 {
     UNREFERENCED_PARAMETER(DriverObject);
     NdisFreeRWLock(Globals.HubLock);
@@ -166,8 +183,7 @@ VnicUnload(PDRIVER_OBJECT DriverObject)
 
 /* ---- hub --------------------------------------------------------------------------------------- */
 
-static VOID
-VnicHubAttach(PVNIC_ADAPTER Adapter)
+static VOID VnicHubAttach(PVNIC_ADAPTER Adapter)
 {
     LOCK_STATE_EX lockState;
     NdisAcquireRWLockWrite(Globals.HubLock, &lockState, 0);
@@ -177,8 +193,7 @@ VnicHubAttach(PVNIC_ADAPTER Adapter)
 }
 
 /* Once this returns no sender can reach the adapter: senders walk the hub under the read lock. */
-static VOID
-VnicHubDetach(PVNIC_ADAPTER Adapter)
+static VOID VnicHubDetach(PVNIC_ADAPTER Adapter)
 {
     LOCK_STATE_EX lockState;
     NdisAcquireRWLockWrite(Globals.HubLock, &lockState, 0);
@@ -190,8 +205,7 @@ VnicHubDetach(PVNIC_ADAPTER Adapter)
     NdisReleaseRWLock(Globals.HubLock, &lockState);
 }
 
-static BOOLEAN
-VnicFilterAccepts(PVNIC_ADAPTER Adapter, const UCHAR *Destination)
+static BOOLEAN VnicFilterAccepts(PVNIC_ADAPTER Adapter, const UCHAR *Destination)
 {
     ULONG filter = Adapter->PacketFilter;
     if (filter & NDIS_PACKET_TYPE_PROMISCUOUS)
@@ -215,8 +229,7 @@ VnicFilterAccepts(PVNIC_ADAPTER Adapter, const UCHAR *Destination)
 
 /* Queues the timer that indicates an adapter's pending receives. Setting a timer that is
  * already queued re-arms it: one callback drains everything pending. */
-static VOID
-VnicScheduleReceive(PVNIC_ADAPTER Adapter)
+static VOID VnicScheduleReceive(PVNIC_ADAPTER Adapter)
 {
     LARGE_INTEGER due = {.QuadPart = -1}; /* as soon as possible */
     NdisSetTimerObject(Adapter->RecvTimer, due, 0, NULL);
@@ -224,8 +237,7 @@ VnicScheduleReceive(PVNIC_ADAPTER Adapter)
 
 /* Copies one frame into a receive buffer of `Target`. Called at DISPATCH_LEVEL with the hub read
  * lock held, so the target is attached and its buffers exist. */
-static VOID
-VnicHubDeliver(PVNIC_ADAPTER Target, PNET_BUFFER Nb, ULONG Length)
+static VOID VnicHubDeliver(PVNIC_ADAPTER Target, PNET_BUFFER Nb, ULONG Length)
 {
     NdisDprAcquireSpinLock(&Target->Lock);
     BOOLEAN accept = Target->State == VnicRunning && !IsListEmpty(&Target->FreeRcbs);
@@ -252,9 +264,8 @@ VnicHubDeliver(PVNIC_ADAPTER Target, PNET_BUFFER Nb, ULONG Length)
 
 /* ---- send ------------------------------------------------------------------------------------- */
 
-static VOID
-VnicSendNetBufferLists(NDIS_HANDLE MiniportAdapterContext, PNET_BUFFER_LIST NetBufferLists, NDIS_PORT_NUMBER PortNumber,
-                       ULONG SendFlags)
+static VOID VnicSendNetBufferLists(NDIS_HANDLE MiniportAdapterContext, PNET_BUFFER_LIST NetBufferLists,
+                                   NDIS_PORT_NUMBER PortNumber, ULONG SendFlags)
 {
     PVNIC_ADAPTER adapter = MiniportAdapterContext;
     BOOLEAN atDispatch = NDIS_TEST_SEND_AT_DISPATCH_LEVEL(SendFlags);
@@ -317,8 +328,7 @@ VnicSendNetBufferLists(NDIS_HANDLE MiniportAdapterContext, PNET_BUFFER_LIST NetB
         KeLowerIrql(oldIrql);
 }
 
-static VOID
-VnicCancelSend(NDIS_HANDLE MiniportAdapterContext, PVOID CancelId)
+static VOID VnicCancelSend(NDIS_HANDLE MiniportAdapterContext, PVOID CancelId)
 {
     /* Sends complete before VnicSendNetBufferLists returns: nothing is ever queued to cancel. */
     UNREFERENCED_PARAMETER(MiniportAdapterContext);
@@ -328,8 +338,7 @@ VnicCancelSend(NDIS_HANDLE MiniportAdapterContext, PVOID CancelId)
 /* ---- receive ---------------------------------------------------------------------------------- */
 
 /* Completes a pending pause once nothing is outstanding. Called with the adapter lock held. */
-static BOOLEAN
-VnicPauseCanCompleteLocked(PVNIC_ADAPTER Adapter)
+static BOOLEAN VnicPauseCanCompleteLocked(PVNIC_ADAPTER Adapter)
 {
     if (Adapter->State != VnicPausing || !Adapter->PauseCompletePending || Adapter->RxOutstanding != 1)
         return FALSE;
@@ -339,8 +348,7 @@ VnicPauseCanCompleteLocked(PVNIC_ADAPTER Adapter)
 }
 
 /* Drops `Count` receive references; completes a pending pause, or wakes halt, at the last one. */
-static VOID
-VnicReleaseRx(PVNIC_ADAPTER Adapter, LONG Count)
+static VOID VnicReleaseRx(PVNIC_ADAPTER Adapter, LONG Count)
 {
     NdisDprAcquireSpinLock(&Adapter->Lock);
     LONG now = InterlockedExchangeAdd(&Adapter->RxOutstanding, -Count) - Count;
@@ -352,8 +360,8 @@ VnicReleaseRx(PVNIC_ADAPTER Adapter, LONG Count)
         NdisMPauseComplete(Adapter->MiniportAdapterHandle);
 }
 
-static VOID
-VnicRecvTimerCallback(PVOID SystemSpecific1, PVOID FunctionContext, PVOID SystemSpecific2, PVOID SystemSpecific3)
+static VOID VnicRecvTimerCallback(PVOID SystemSpecific1, PVOID FunctionContext, PVOID SystemSpecific2,
+                                  PVOID SystemSpecific3)
 {
     PVNIC_ADAPTER adapter = FunctionContext;
     UNREFERENCED_PARAMETER(SystemSpecific1);
@@ -397,8 +405,8 @@ VnicRecvTimerCallback(PVOID SystemSpecific1, PVOID FunctionContext, PVOID System
     }
 }
 
-static VOID
-VnicReturnNetBufferLists(NDIS_HANDLE MiniportAdapterContext, PNET_BUFFER_LIST NetBufferLists, ULONG ReturnFlags)
+static VOID VnicReturnNetBufferLists(NDIS_HANDLE MiniportAdapterContext, PNET_BUFFER_LIST NetBufferLists,
+                                     ULONG ReturnFlags)
 {
     PVNIC_ADAPTER adapter = MiniportAdapterContext;
     LONG count = 0;
@@ -425,8 +433,7 @@ VnicReturnNetBufferLists(NDIS_HANDLE MiniportAdapterContext, PNET_BUFFER_LIST Ne
 
 /* ---- initialize and halt ------------------------------------------------------------------------ */
 
-static VOID
-VnicFreeRcbs(PVNIC_ADAPTER Adapter)
+static VOID VnicFreeRcbs(PVNIC_ADAPTER Adapter)
 {
     if (!Adapter->Rcbs)
         return;
@@ -442,12 +449,10 @@ VnicFreeRcbs(PVNIC_ADAPTER Adapter)
     Adapter->Rcbs = NULL;
 }
 
-static NDIS_STATUS
-VnicAllocateRcbs(PVNIC_ADAPTER Adapter)
+static NDIS_STATUS VnicAllocateRcbs(PVNIC_ADAPTER Adapter)
 {
     Adapter->Rcbs = NdisAllocateMemoryWithTagPriority(Adapter->MiniportAdapterHandle,
-                                                      sizeof(VNIC_RCB) * VNIC_RX_BUFFERS, VNIC_TAG,
-                                                      NormalPoolPriority);
+                                                      sizeof(VNIC_RCB) * VNIC_RX_BUFFERS, VNIC_TAG, NormalPoolPriority);
     if (!Adapter->Rcbs)
         return NDIS_STATUS_RESOURCES;
     NdisZeroMemory(Adapter->Rcbs, sizeof(VNIC_RCB) * VNIC_RX_BUFFERS);
@@ -470,8 +475,7 @@ VnicAllocateRcbs(PVNIC_ADAPTER Adapter)
 
 /* The MAC: a NetworkAddress from the registry if it is a valid unicast address, else a locally
  * administered one, distinct per adapter. */
-static VOID
-VnicReadConfiguration(PVNIC_ADAPTER Adapter)
+static VOID VnicReadConfiguration(PVNIC_ADAPTER Adapter)
 {
     LONG n = InterlockedIncrement(&Globals.NextMac);
     UCHAR generated[ETH_LENGTH_OF_ADDRESS] = {0x02, 0x00, 0x4e, (UCHAR)(n >> 16), (UCHAR)(n >> 8), (UCHAR)n};
@@ -498,8 +502,7 @@ VnicReadConfiguration(PVNIC_ADAPTER Adapter)
     NdisCloseConfiguration(config);
 }
 
-static NDIS_STATUS
-VnicSetAttributes(PVNIC_ADAPTER Adapter)
+static NDIS_STATUS VnicSetAttributes(PVNIC_ADAPTER Adapter)
 {
     NDIS_MINIPORT_ADAPTER_REGISTRATION_ATTRIBUTES reg = {
         .Header = {.Type = NDIS_OBJECT_TYPE_MINIPORT_ADAPTER_REGISTRATION_ATTRIBUTES,
@@ -529,8 +532,8 @@ VnicSetAttributes(PVNIC_ADAPTER Adapter)
         .MediaConnectState = MediaConnectStateConnected,
         .MediaDuplexState = MediaDuplexStateFull,
         .LookaheadSize = VNIC_MAX_FRAME - 14,
-        .MacOptions = NDIS_MAC_OPTION_COPY_LOOKAHEAD_DATA | NDIS_MAC_OPTION_TRANSFERS_NOT_PEND |
-                      NDIS_MAC_OPTION_NO_LOOPBACK,
+        .MacOptions =
+            NDIS_MAC_OPTION_COPY_LOOKAHEAD_DATA | NDIS_MAC_OPTION_TRANSFERS_NOT_PEND | NDIS_MAC_OPTION_NO_LOOPBACK,
         .SupportedPacketFilters = VNIC_SUPPORTED_FILTERS,
         .MaxMulticastListSize = VNIC_MAX_MULTICAST,
         .MacAddressLength = ETH_LENGTH_OF_ADDRESS,
@@ -550,9 +553,8 @@ VnicSetAttributes(PVNIC_ADAPTER Adapter)
     return NdisMSetMiniportAttributes(Adapter->MiniportAdapterHandle, (PNDIS_MINIPORT_ADAPTER_ATTRIBUTES)&gen);
 }
 
-static NDIS_STATUS
-VnicInitializeEx(NDIS_HANDLE MiniportAdapterHandle, NDIS_HANDLE MiniportDriverContext,
-                 PNDIS_MINIPORT_INIT_PARAMETERS MiniportInitParameters)
+static NDIS_STATUS VnicInitializeEx(NDIS_HANDLE MiniportAdapterHandle, NDIS_HANDLE MiniportDriverContext,
+                                    PNDIS_MINIPORT_INIT_PARAMETERS MiniportInitParameters)
 {
     UNREFERENCED_PARAMETER(MiniportDriverContext);
     UNREFERENCED_PARAMETER(MiniportInitParameters);
@@ -622,8 +624,7 @@ cleanupFreeAdapter:
     return status;
 }
 
-static VOID
-VnicHaltEx(NDIS_HANDLE MiniportAdapterContext, NDIS_HALT_ACTION HaltAction)
+static VOID VnicHaltEx(NDIS_HANDLE MiniportAdapterContext, NDIS_HALT_ACTION HaltAction)
 {
     PVNIC_ADAPTER adapter = MiniportAdapterContext;
     UNREFERENCED_PARAMETER(HaltAction);
@@ -651,8 +652,7 @@ VnicHaltEx(NDIS_HANDLE MiniportAdapterContext, NDIS_HALT_ACTION HaltAction)
 
 /* ---- pause and restart -------------------------------------------------------------------------- */
 
-static NDIS_STATUS
-VnicPause(NDIS_HANDLE MiniportAdapterContext, PNDIS_MINIPORT_PAUSE_PARAMETERS PauseParameters)
+static NDIS_STATUS VnicPause(NDIS_HANDLE MiniportAdapterContext, PNDIS_MINIPORT_PAUSE_PARAMETERS PauseParameters)
 {
     PVNIC_ADAPTER adapter = MiniportAdapterContext;
     UNREFERENCED_PARAMETER(PauseParameters);
@@ -668,8 +668,7 @@ VnicPause(NDIS_HANDLE MiniportAdapterContext, PNDIS_MINIPORT_PAUSE_PARAMETERS Pa
     return idle ? NDIS_STATUS_SUCCESS : NDIS_STATUS_PENDING;
 }
 
-static NDIS_STATUS
-VnicRestart(NDIS_HANDLE MiniportAdapterContext, PNDIS_MINIPORT_RESTART_PARAMETERS RestartParameters)
+static NDIS_STATUS VnicRestart(NDIS_HANDLE MiniportAdapterContext, PNDIS_MINIPORT_RESTART_PARAMETERS RestartParameters)
 {
     PVNIC_ADAPTER adapter = MiniportAdapterContext;
     UNREFERENCED_PARAMETER(RestartParameters);
@@ -679,8 +678,7 @@ VnicRestart(NDIS_HANDLE MiniportAdapterContext, PNDIS_MINIPORT_RESTART_PARAMETER
     return NDIS_STATUS_SUCCESS;
 }
 
-static VOID
-VnicShutdownEx(NDIS_HANDLE MiniportAdapterContext, NDIS_SHUTDOWN_ACTION ShutdownAction)
+static VOID VnicShutdownEx(NDIS_HANDLE MiniportAdapterContext, NDIS_SHUTDOWN_ACTION ShutdownAction)
 {
     PVNIC_ADAPTER adapter = MiniportAdapterContext;
     /* Put the "hardware" in a known state and free nothing. At bug-check time (HIGH_LEVEL) even
@@ -690,8 +688,7 @@ VnicShutdownEx(NDIS_HANDLE MiniportAdapterContext, NDIS_SHUTDOWN_ACTION Shutdown
         VnicHubDetach(adapter);
 }
 
-static VOID
-VnicDevicePnPEventNotify(NDIS_HANDLE MiniportAdapterContext, PNET_DEVICE_PNP_EVENT NetDevicePnPEvent)
+static VOID VnicDevicePnPEventNotify(NDIS_HANDLE MiniportAdapterContext, PNET_DEVICE_PNP_EVENT NetDevicePnPEvent)
 {
     PVNIC_ADAPTER adapter = MiniportAdapterContext;
     if (NetDevicePnPEvent->DevicePnPEvent == NdisDevicePnPEventSurpriseRemoved)
@@ -700,8 +697,7 @@ VnicDevicePnPEventNotify(NDIS_HANDLE MiniportAdapterContext, PNET_DEVICE_PNP_EVE
 
 /* ---- OIDs ------------------------------------------------------------------------------------------ */
 
-static NDIS_STATUS
-VnicQuery(PVNIC_ADAPTER Adapter, PNDIS_OID_REQUEST Request)
+static NDIS_STATUS VnicQuery(PVNIC_ADAPTER Adapter, PNDIS_OID_REQUEST Request)
 {
     NDIS_OID oid = Request->DATA.QUERY_INFORMATION.Oid;
     PVOID buffer = Request->DATA.QUERY_INFORMATION.InformationBuffer;
@@ -807,8 +803,7 @@ VnicQuery(PVNIC_ADAPTER Adapter, PNDIS_OID_REQUEST Request)
     return NDIS_STATUS_SUCCESS;
 }
 
-static NDIS_STATUS
-VnicSet(PVNIC_ADAPTER Adapter, PNDIS_OID_REQUEST Request)
+static NDIS_STATUS VnicSet(PVNIC_ADAPTER Adapter, PNDIS_OID_REQUEST Request)
 {
     NDIS_OID oid = Request->DATA.SET_INFORMATION.Oid;
     PVOID buffer = Request->DATA.SET_INFORMATION.InformationBuffer;
@@ -816,7 +811,8 @@ VnicSet(PVNIC_ADAPTER Adapter, PNDIS_OID_REQUEST Request)
 
     switch (oid)
     {
-    case OID_GEN_CURRENT_PACKET_FILTER: {
+    case OID_GEN_CURRENT_PACKET_FILTER:
+    {
         if (length < sizeof(ULONG))
         {
             Request->DATA.SET_INFORMATION.BytesNeeded = sizeof(ULONG);
@@ -858,8 +854,7 @@ VnicSet(PVNIC_ADAPTER Adapter, PNDIS_OID_REQUEST Request)
     }
 }
 
-static NDIS_STATUS
-VnicOidRequest(NDIS_HANDLE MiniportAdapterContext, PNDIS_OID_REQUEST OidRequest)
+static NDIS_STATUS VnicOidRequest(NDIS_HANDLE MiniportAdapterContext, PNDIS_OID_REQUEST OidRequest)
 {
     PVNIC_ADAPTER adapter = MiniportAdapterContext;
     switch (OidRequest->RequestType)
@@ -874,8 +869,7 @@ VnicOidRequest(NDIS_HANDLE MiniportAdapterContext, PNDIS_OID_REQUEST OidRequest)
     }
 }
 
-static VOID
-VnicCancelOidRequest(NDIS_HANDLE MiniportAdapterContext, PVOID RequestId)
+static VOID VnicCancelOidRequest(NDIS_HANDLE MiniportAdapterContext, PVOID RequestId)
 {
     /* Every OID completes synchronously: there is never one to cancel. */
     UNREFERENCED_PARAMETER(MiniportAdapterContext);

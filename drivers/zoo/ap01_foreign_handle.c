@@ -2,8 +2,7 @@
 #define ZOO_HOOK_INITIALIZE ZooInit
 #include "zoo_base.h"
 
-static NDIS_STATUS
-ZooInit(PZOO_ADAPTER Adapter)
+static NDIS_STATUS ZooInit(PZOO_ADAPTER Adapter)
 {
     NDIS_HANDLE wrong = Adapter; /* the context, mistaken for the handle */
     NDIS_STATUS_INDICATION indication;

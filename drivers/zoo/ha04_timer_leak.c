@@ -5,13 +5,11 @@
 
 static NDIS_TIMER_FUNCTION ZooWatchdog;
 
-static VOID
-ZooWatchdog(PVOID SystemSpecific1, PVOID FunctionContext, PVOID SystemSpecific2, PVOID SystemSpecific3)
+static VOID ZooWatchdog(PVOID SystemSpecific1, PVOID FunctionContext, PVOID SystemSpecific2, PVOID SystemSpecific3)
 {
 }
 
-static NDIS_STATUS
-ZooInit(PZOO_ADAPTER Adapter)
+static NDIS_STATUS ZooInit(PZOO_ADAPTER Adapter)
 {
     NDIS_TIMER_CHARACTERISTICS chars = {
         .Header = {.Type = NDIS_OBJECT_TYPE_TIMER_CHARACTERISTICS,

@@ -3,8 +3,7 @@
 #define ZOO_HOOK_INITIALIZE ZooInit
 #include "zoo_base.h"
 
-static NDIS_STATUS
-ZooInit(PZOO_ADAPTER Adapter)
+static NDIS_STATUS ZooInit(PZOO_ADAPTER Adapter)
 {
     NDIS_HANDLE handle = Adapter->MiniportAdapterHandle;
     Adapter->Stats = NdisAllocateMemoryWithTagPriority(handle, 256, ZOO_TAG, LowPoolPriority); /* ZOO-EXPECT: HA-05 */

@@ -3,8 +3,7 @@
 #define ZOO_HOOK_INITIALIZE ZooInit
 #include "zoo_base.h"
 
-static NDIS_STATUS
-ZooInit(PZOO_ADAPTER Adapter)
+static NDIS_STATUS ZooInit(PZOO_ADAPTER Adapter)
 {
     NET_BUFFER_LIST_POOL_PARAMETERS params = {
         .Header = {.Type = NDIS_OBJECT_TYPE_DEFAULT,

@@ -5,8 +5,7 @@
 #define ZOO_HOOK_INITIALIZE ZooInit
 #include "zoo_base.h"
 
-static NDIS_STATUS
-ZooInit(PZOO_ADAPTER Adapter)
+static NDIS_STATUS ZooInit(PZOO_ADAPTER Adapter)
 {
     NDIS_HANDLE handle = Adapter->MiniportAdapterHandle;
     Adapter->HeaderMdl = NdisAllocateMdl(handle, Adapter->Header, sizeof(Adapter->Header)); /* ZOO-EXPECT: HA-10 */

@@ -3,8 +3,7 @@
 #define ZOO_HOOK_INITIALIZE ZooInit
 #include "zoo_base.h"
 
-static NDIS_STATUS
-ZooInit(PZOO_ADAPTER Adapter)
+static NDIS_STATUS ZooInit(PZOO_ADAPTER Adapter)
 {
     Adapter->WorkItem = NdisAllocateIoWorkItem(Adapter->MiniportAdapterHandle); /* ZOO-EXPECT: HA-10 */
     return Adapter->WorkItem ? NDIS_STATUS_SUCCESS : NDIS_STATUS_RESOURCES;

@@ -8,8 +8,7 @@
 #define ZOO_HOOK_RETURN ZooReturnHook
 #include "zoo_base.h"
 
-static NDIS_STATUS
-ZooPauseHook(PZOO_ADAPTER Adapter, NDIS_STATUS Status)
+static NDIS_STATUS ZooPauseHook(PZOO_ADAPTER Adapter, NDIS_STATUS Status)
 {
     /* This driver completes the pause itself, from its return handler. */
     NdisAcquireSpinLock(&Adapter->Lock);
@@ -18,8 +17,7 @@ ZooPauseHook(PZOO_ADAPTER Adapter, NDIS_STATUS Status)
     return Status;
 }
 
-static PNET_BUFFER_LIST
-ZooReturnHook(PZOO_ADAPTER Adapter, PNET_BUFFER_LIST NetBufferLists)
+static PNET_BUFFER_LIST ZooReturnHook(PZOO_ADAPTER Adapter, PNET_BUFFER_LIST NetBufferLists)
 {
     if (Adapter->State != ZooPausing || Adapter->Reposted)
         return NetBufferLists;
@@ -32,6 +30,6 @@ ZooReturnHook(PZOO_ADAPTER Adapter, PNET_BUFFER_LIST NetBufferLists)
     InterlockedDecrement(&Adapter->RxOutstanding);
     ULONG flags = NDIS_RECEIVE_FLAGS_DISPATCH_LEVEL;
     NdisMIndicateReceiveNetBufferLists(Adapter->MiniportAdapterHandle, nbl, 0, 1, flags); /* ZOO-EXPECT: HA-11 */
-    NdisMPauseComplete(Adapter->MiniportAdapterHandle); /* ZOO-EXPECT: LC-10 */
+    NdisMPauseComplete(Adapter->MiniportAdapterHandle);                                   /* ZOO-EXPECT: LC-10 */
     return rest;
 }

@@ -5,15 +5,13 @@
 
 static MINIPORT_INITIALIZE ZooInitialize;
 
-static NDIS_STATUS
-ZooDriverEntry(PNDIS_MINIPORT_DRIVER_CHARACTERISTICS Chars)
+static NDIS_STATUS ZooDriverEntry(PNDIS_MINIPORT_DRIVER_CHARACTERISTICS Chars)
 {
     Chars->InitializeHandlerEx = ZooInitialize;
     return NDIS_STATUS_SUCCESS;
 }
 
-static NDIS_STATUS
-ZooGeneralAttributes(PZOO_ADAPTER Adapter, PNDIS_MINIPORT_ADAPTER_GENERAL_ATTRIBUTES Gen)
+static NDIS_STATUS ZooGeneralAttributes(PZOO_ADAPTER Adapter, PNDIS_MINIPORT_ADAPTER_GENERAL_ATTRIBUTES Gen)
 {
     /* The bug: the attributes are built but never handed to NDIS. */
     UNREFERENCED_PARAMETER(Adapter);
@@ -21,9 +19,9 @@ ZooGeneralAttributes(PZOO_ADAPTER Adapter, PNDIS_MINIPORT_ADAPTER_GENERAL_ATTRIB
     return NDIS_STATUS_SUCCESS;
 }
 
-static NDIS_STATUS
-ZooInitialize(NDIS_HANDLE MiniportAdapterHandle, NDIS_HANDLE MiniportDriverContext, /* ZOO-EXPECT: IN-02 */
-              PNDIS_MINIPORT_INIT_PARAMETERS MiniportInitParameters)
+static NDIS_STATUS ZooInitialize(NDIS_HANDLE MiniportAdapterHandle,
+                                 NDIS_HANDLE MiniportDriverContext, /* ZOO-EXPECT: IN-02 */
+                                 PNDIS_MINIPORT_INIT_PARAMETERS MiniportInitParameters)
 {
     return ZooBaseInitialize(MiniportAdapterHandle, MiniportDriverContext, MiniportInitParameters);
 }

@@ -4,17 +4,16 @@
 
 static MINIPORT_INITIALIZE ZooInitialize;
 
-static NDIS_STATUS
-ZooDriverEntry(PNDIS_MINIPORT_DRIVER_CHARACTERISTICS Chars)
+static NDIS_STATUS ZooDriverEntry(PNDIS_MINIPORT_DRIVER_CHARACTERISTICS Chars)
 {
     Chars->InitializeHandlerEx = ZooInitialize;
     return NDIS_STATUS_SUCCESS;
 }
 
 /* Acquires nothing, so the failed initialize leaks nothing: only the status is wrong. */
-static NDIS_STATUS
-ZooInitialize(NDIS_HANDLE MiniportAdapterHandle, NDIS_HANDLE MiniportDriverContext, /* ZOO-EXPECT: IN-05 */
-              PNDIS_MINIPORT_INIT_PARAMETERS MiniportInitParameters)
+static NDIS_STATUS ZooInitialize(NDIS_HANDLE MiniportAdapterHandle,
+                                 NDIS_HANDLE MiniportDriverContext, /* ZOO-EXPECT: IN-05 */
+                                 PNDIS_MINIPORT_INIT_PARAMETERS MiniportInitParameters)
 {
     return NDIS_STATUS_PENDING;
 }

@@ -2,8 +2,7 @@
 #define ZOO_HOOK_TIMER ZooTimerHook
 #include "zoo_base.h"
 
-static VOID
-ZooTimerHook(PZOO_ADAPTER Adapter)
+static VOID ZooTimerHook(PZOO_ADAPTER Adapter)
 {
     NdisMSleep(10); /* ZOO-EXPECT: IQ-01 */
 }

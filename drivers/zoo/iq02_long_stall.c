@@ -2,8 +2,7 @@
 #define ZOO_HOOK_INITIALIZE ZooInit
 #include "zoo_base.h"
 
-static NDIS_STATUS
-ZooInit(PZOO_ADAPTER Adapter)
+static NDIS_STATUS ZooInit(PZOO_ADAPTER Adapter)
 {
     NdisStallExecution(100); /* ZOO-EXPECT: IQ-02 */
     return NDIS_STATUS_SUCCESS;

@@ -5,15 +5,13 @@
 #define ZOO_HOOK_HALT_END ZooHaltEnd
 #include "zoo_base.h"
 
-static NDIS_STATUS
-ZooInit(PZOO_ADAPTER Adapter)
+static NDIS_STATUS ZooInit(PZOO_ADAPTER Adapter)
 {
     NdisAllocateSpinLock(&Adapter->StatsLock);
     return NDIS_STATUS_SUCCESS;
 }
 
-static NDIS_STATUS
-ZooRestartHook(PZOO_ADAPTER Adapter, NDIS_STATUS Status)
+static NDIS_STATUS ZooRestartHook(PZOO_ADAPTER Adapter, NDIS_STATUS Status)
 {
     NdisAcquireSpinLock(&Adapter->StatsLock);
     Adapter->FramesSent = 0;
@@ -22,8 +20,7 @@ ZooRestartHook(PZOO_ADAPTER Adapter, NDIS_STATUS Status)
     return Status;
 }
 
-static VOID
-ZooHaltEnd(PZOO_ADAPTER Adapter)
+static VOID ZooHaltEnd(PZOO_ADAPTER Adapter)
 {
     NdisFreeSpinLock(&Adapter->StatsLock);
 }

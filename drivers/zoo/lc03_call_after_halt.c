@@ -5,8 +5,7 @@
 
 static NDIS_HANDLE ZooFirstHalted;
 
-static VOID
-ZooHalt(PZOO_ADAPTER Adapter, NDIS_HALT_ACTION HaltAction)
+static VOID ZooHalt(PZOO_ADAPTER Adapter, NDIS_HALT_ACTION HaltAction)
 {
     if (!ZooFirstHalted)
     {

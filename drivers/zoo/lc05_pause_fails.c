@@ -4,16 +4,15 @@
 
 static MINIPORT_PAUSE ZooPause;
 
-static NDIS_STATUS
-ZooDriverEntry(PNDIS_MINIPORT_DRIVER_CHARACTERISTICS Chars)
+static NDIS_STATUS ZooDriverEntry(PNDIS_MINIPORT_DRIVER_CHARACTERISTICS Chars)
 {
     Chars->PauseHandler = ZooPause;
     return NDIS_STATUS_SUCCESS;
 }
 
 /* The adapter is paused correctly; only the status reported for it is wrong. */
-static NDIS_STATUS
-ZooPause(NDIS_HANDLE MiniportAdapterContext, PNDIS_MINIPORT_PAUSE_PARAMETERS PauseParameters) /* ZOO-EXPECT: LC-05 */
+static NDIS_STATUS ZooPause(NDIS_HANDLE MiniportAdapterContext,
+                            PNDIS_MINIPORT_PAUSE_PARAMETERS PauseParameters) /* ZOO-EXPECT: LC-05 */
 {
     NDIS_STATUS status = ZooBasePause(MiniportAdapterContext, PauseParameters);
     return status == NDIS_STATUS_SUCCESS ? NDIS_STATUS_FAILURE : status;

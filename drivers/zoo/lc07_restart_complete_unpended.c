@@ -2,8 +2,7 @@
 #define ZOO_HOOK_RESTART ZooRestartHook
 #include "zoo_base.h"
 
-static NDIS_STATUS
-ZooRestartHook(PZOO_ADAPTER Adapter, NDIS_STATUS Status)
+static NDIS_STATUS ZooRestartHook(PZOO_ADAPTER Adapter, NDIS_STATUS Status)
 {
     NdisMRestartComplete(Adapter->MiniportAdapterHandle, Status); /* ZOO-EXPECT: LC-07 */
     return Status;

@@ -3,8 +3,7 @@
 #define ZOO_HOOK_HALT ZooHalt
 #include "zoo_base.h"
 
-static VOID
-ZooHalt(PZOO_ADAPTER Adapter, NDIS_HALT_ACTION HaltAction)
+static VOID ZooHalt(PZOO_ADAPTER Adapter, NDIS_HALT_ACTION HaltAction)
 {
     PNET_BUFFER_LIST nbl = ZooBaseBorrowRxNbl(Adapter);
     if (!nbl)

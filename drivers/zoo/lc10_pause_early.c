@@ -6,15 +6,14 @@
 
 static MINIPORT_PAUSE ZooPause;
 
-static NDIS_STATUS
-ZooDriverEntry(PNDIS_MINIPORT_DRIVER_CHARACTERISTICS Chars)
+static NDIS_STATUS ZooDriverEntry(PNDIS_MINIPORT_DRIVER_CHARACTERISTICS Chars)
 {
     Chars->PauseHandler = ZooPause;
     return NDIS_STATUS_SUCCESS;
 }
 
-static NDIS_STATUS
-ZooPause(NDIS_HANDLE MiniportAdapterContext, PNDIS_MINIPORT_PAUSE_PARAMETERS PauseParameters) /* ZOO-EXPECT: LC-10 */
+static NDIS_STATUS ZooPause(NDIS_HANDLE MiniportAdapterContext,
+                            PNDIS_MINIPORT_PAUSE_PARAMETERS PauseParameters) /* ZOO-EXPECT: LC-10 */
 {
     PZOO_ADAPTER adapter = MiniportAdapterContext;
     ZooBasePause(MiniportAdapterContext, PauseParameters);

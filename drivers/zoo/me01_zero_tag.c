@@ -2,8 +2,7 @@
 #define ZOO_HOOK_INITIALIZE ZooInit
 #include "zoo_base.h"
 
-static NDIS_STATUS
-ZooInit(PZOO_ADAPTER Adapter)
+static NDIS_STATUS ZooInit(PZOO_ADAPTER Adapter)
 {
     NDIS_HANDLE handle = Adapter->MiniportAdapterHandle;
     PVOID scratch = NdisAllocateMemoryWithTagPriority(handle, 64, 0, NormalPoolPriority); /* ZOO-EXPECT: ME-01 */

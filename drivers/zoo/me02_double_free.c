@@ -2,8 +2,7 @@
 #define ZOO_HOOK_INITIALIZE ZooInit
 #include "zoo_base.h"
 
-static NDIS_STATUS
-ZooInit(PZOO_ADAPTER Adapter)
+static NDIS_STATUS ZooInit(PZOO_ADAPTER Adapter)
 {
     PVOID scratch = NdisAllocateMemoryWithTagPriority(Adapter->MiniportAdapterHandle, 64, ZOO_TAG, NormalPoolPriority);
     if (!scratch)

@@ -2,8 +2,7 @@
 #define ZOO_HOOK_INITIALIZE ZooInit
 #include "zoo_base.h"
 
-static NDIS_STATUS
-ZooInit(PZOO_ADAPTER Adapter)
+static NDIS_STATUS ZooInit(PZOO_ADAPTER Adapter)
 {
     UCHAR scratch[64];
     NdisZeroMemory(scratch, sizeof(scratch));

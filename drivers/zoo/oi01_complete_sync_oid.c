@@ -2,8 +2,7 @@
 #define ZOO_HOOK_OID ZooOidHook
 #include "zoo_base.h"
 
-static NDIS_STATUS
-ZooOidHook(PZOO_ADAPTER Adapter, PNDIS_OID_REQUEST Request, NDIS_STATUS Status)
+static NDIS_STATUS ZooOidHook(PZOO_ADAPTER Adapter, PNDIS_OID_REQUEST Request, NDIS_STATUS Status)
 {
     if (Status == NDIS_STATUS_SUCCESS)
         NdisMOidRequestComplete(Adapter->MiniportAdapterHandle, Request, Status); /* ZOO-EXPECT: OI-01 */

@@ -3,8 +3,7 @@
 #define ZOO_HOOK_OID ZooOidHook
 #include "zoo_base.h"
 
-static NDIS_STATUS
-ZooOidHook(PZOO_ADAPTER Adapter, PNDIS_OID_REQUEST Request, NDIS_STATUS Status)
+static NDIS_STATUS ZooOidHook(PZOO_ADAPTER Adapter, PNDIS_OID_REQUEST Request, NDIS_STATUS Status)
 {
     if (Request->RequestType != NdisRequestSetInformation ||
         Request->DATA.SET_INFORMATION.Oid != OID_GEN_CURRENT_PACKET_FILTER || Status != NDIS_STATUS_SUCCESS)

@@ -6,13 +6,11 @@
 
 static NDIS_TIMER_FUNCTION ZooWatchdog;
 
-static VOID
-ZooWatchdog(PVOID SystemSpecific1, PVOID FunctionContext, PVOID SystemSpecific2, PVOID SystemSpecific3)
+static VOID ZooWatchdog(PVOID SystemSpecific1, PVOID FunctionContext, PVOID SystemSpecific2, PVOID SystemSpecific3)
 {
 }
 
-static NDIS_STATUS
-ZooInit(PZOO_ADAPTER Adapter)
+static NDIS_STATUS ZooInit(PZOO_ADAPTER Adapter)
 {
     NDIS_TIMER_CHARACTERISTICS chars = {
         .Header = {.Type = NDIS_OBJECT_TYPE_TIMER_CHARACTERISTICS,
@@ -25,8 +23,7 @@ ZooInit(PZOO_ADAPTER Adapter)
     return NdisAllocateTimerObject(Adapter->MiniportAdapterHandle, &chars, &Adapter->WatchdogTimer);
 }
 
-static VOID
-ZooHalt(PZOO_ADAPTER Adapter, NDIS_HALT_ACTION HaltAction)
+static VOID ZooHalt(PZOO_ADAPTER Adapter, NDIS_HALT_ACTION HaltAction)
 {
     LARGE_INTEGER due = {.QuadPart = -3600LL * 10000000LL}; /* an hour: still queued at the free */
     NdisSetTimerObject(Adapter->WatchdogTimer, due, 0, NULL);

@@ -16,8 +16,7 @@ static struct
 
 static NDIS_TIMER_FUNCTION ZooLinkTimer;
 
-static VOID
-ZooLinkTimer(PVOID SystemSpecific1, PVOID FunctionContext, PVOID SystemSpecific2, PVOID SystemSpecific3)
+static VOID ZooLinkTimer(PVOID SystemSpecific1, PVOID FunctionContext, PVOID SystemSpecific2, PVOID SystemSpecific3)
 {
     NDIS_HANDLE handle = FunctionContext;
     NDIS_STATUS_INDICATION indication;
@@ -27,8 +26,7 @@ ZooLinkTimer(PVOID SystemSpecific1, PVOID FunctionContext, PVOID SystemSpecific2
     NdisSetEvent(&ZooLink.Fired);
 }
 
-static NDIS_STATUS
-ZooRegistered(VOID)
+static NDIS_STATUS ZooRegistered(VOID)
 {
     NDIS_TIMER_CHARACTERISTICS chars = {
         .Header = {.Type = NDIS_OBJECT_TYPE_TIMER_CHARACTERISTICS,
@@ -41,15 +39,13 @@ ZooRegistered(VOID)
     return NdisAllocateTimerObject(ZooGlobals.DriverHandle, &chars, &ZooLink.Timer);
 }
 
-static VOID
-ZooUnload(VOID)
+static VOID ZooUnload(VOID)
 {
     NdisCancelTimerObject(ZooLink.Timer);
     NdisFreeTimerObject(ZooLink.Timer);
 }
 
-static VOID
-ZooHalt(PZOO_ADAPTER Adapter, NDIS_HALT_ACTION HaltAction)
+static VOID ZooHalt(PZOO_ADAPTER Adapter, NDIS_HALT_ACTION HaltAction)
 {
     if (!ZooLink.FirstHalted)
     {

@@ -2,8 +2,7 @@
 #define ZOO_HOOK_SEND_COMPLETE ZooSendComplete
 #include "zoo_base.h"
 
-static VOID
-ZooSendComplete(PZOO_ADAPTER Adapter, PNET_BUFFER_LIST NetBufferLists, ULONG Flags)
+static VOID ZooSendComplete(PZOO_ADAPTER Adapter, PNET_BUFFER_LIST NetBufferLists, ULONG Flags)
 {
     PNET_BUFFER_LIST first = NetBufferLists;
     PNET_BUFFER_LIST rest = NET_BUFFER_LIST_NEXT_NBL(first);

@@ -4,15 +4,13 @@
 
 static MINIPORT_UNLOAD ZooUnload;
 
-static NDIS_STATUS
-ZooDriverEntry(PNDIS_MINIPORT_DRIVER_CHARACTERISTICS Chars)
+static NDIS_STATUS ZooDriverEntry(PNDIS_MINIPORT_DRIVER_CHARACTERISTICS Chars)
 {
     Chars->UnloadHandler = ZooUnload;
     return NDIS_STATUS_SUCCESS;
 }
 
-static VOID
-ZooUnload(PDRIVER_OBJECT DriverObject) /* ZOO-EXPECT: UL-02 */
+static VOID ZooUnload(PDRIVER_OBJECT DriverObject) /* ZOO-EXPECT: UL-02 */
 {
     UNREFERENCED_PARAMETER(DriverObject);
 }

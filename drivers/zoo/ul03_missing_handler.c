@@ -3,8 +3,7 @@
 #define ZOO_HOOK_DRIVER_ENTRY ZooDriverEntry
 #include "zoo_base.h"
 
-static NDIS_STATUS
-ZooDriverEntry(PNDIS_MINIPORT_DRIVER_CHARACTERISTICS Chars)
+static NDIS_STATUS ZooDriverEntry(PNDIS_MINIPORT_DRIVER_CHARACTERISTICS Chars)
 {
     Chars->CancelSendHandler = NULL; /* ZOO-EXPECT: UL-03 */
     return NDIS_STATUS_SUCCESS;

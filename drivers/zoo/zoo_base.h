@@ -169,17 +169,24 @@ static NDIS_STATUS ZOO_HOOK_OID(PZOO_ADAPTER Adapter, PNDIS_OID_REQUEST Request,
 #endif
 
 static const NDIS_OID ZooSupportedOids[] = {
-    OID_GEN_SUPPORTED_LIST,       OID_GEN_HARDWARE_STATUS,       OID_GEN_MEDIA_SUPPORTED,
-    OID_GEN_MEDIA_IN_USE,         OID_GEN_MAXIMUM_FRAME_SIZE,    OID_GEN_MAXIMUM_TOTAL_SIZE,
-    OID_GEN_CURRENT_PACKET_FILTER, OID_GEN_CURRENT_LOOKAHEAD,    OID_GEN_MEDIA_CONNECT_STATUS,
-    OID_GEN_XMIT_OK,              OID_GEN_RCV_OK,                OID_802_3_PERMANENT_ADDRESS,
+    OID_GEN_SUPPORTED_LIST,
+    OID_GEN_HARDWARE_STATUS,
+    OID_GEN_MEDIA_SUPPORTED,
+    OID_GEN_MEDIA_IN_USE,
+    OID_GEN_MAXIMUM_FRAME_SIZE,
+    OID_GEN_MAXIMUM_TOTAL_SIZE,
+    OID_GEN_CURRENT_PACKET_FILTER,
+    OID_GEN_CURRENT_LOOKAHEAD,
+    OID_GEN_MEDIA_CONNECT_STATUS,
+    OID_GEN_XMIT_OK,
+    OID_GEN_RCV_OK,
+    OID_802_3_PERMANENT_ADDRESS,
     OID_802_3_CURRENT_ADDRESS,
 };
 
 /* ---- driver ------------------------------------------------------------------------------------ */
 
-static NTSTATUS
-ZooBaseDriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
+static NTSTATUS ZooBaseDriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
 {
     NDIS_MINIPORT_DRIVER_CHARACTERISTICS chars = {
         .Header = {.Type = NDIS_OBJECT_TYPE_MINIPORT_DRIVER_CHARACTERISTICS,
@@ -231,8 +238,7 @@ DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
 }
 #endif
 
-static VOID
-ZooBaseUnload(PDRIVER_OBJECT DriverObject)
+static VOID ZooBaseUnload(PDRIVER_OBJECT DriverObject)
 {
     UNREFERENCED_PARAMETER(DriverObject);
 #ifdef ZOO_HOOK_UNLOAD
@@ -245,8 +251,7 @@ ZooBaseUnload(PDRIVER_OBJECT DriverObject)
 
 /* Takes a free receive buffer holding a 60-byte broadcast frame, for a zoo driver's own
  * indication; give it back with ZooBaseReturnRxNbl. NULL when none is free. */
-static inline PNET_BUFFER_LIST
-ZooBaseBorrowRxNbl(PZOO_ADAPTER Adapter)
+static inline PNET_BUFFER_LIST ZooBaseBorrowRxNbl(PZOO_ADAPTER Adapter)
 {
     PZOO_RCB rcb = NULL;
     NdisAcquireSpinLock(&Adapter->Lock);
@@ -265,8 +270,7 @@ ZooBaseBorrowRxNbl(PZOO_ADAPTER Adapter)
     return rcb->Nbl;
 }
 
-static inline VOID
-ZooBaseReturnRxNbl(PZOO_ADAPTER Adapter, PNET_BUFFER_LIST Nbl)
+static inline VOID ZooBaseReturnRxNbl(PZOO_ADAPTER Adapter, PNET_BUFFER_LIST Nbl)
 {
     PZOO_RCB rcb = NET_BUFFER_LIST_MINIPORT_RESERVED(Nbl)[0];
     NdisAcquireSpinLock(&Adapter->Lock);
@@ -275,8 +279,8 @@ ZooBaseReturnRxNbl(PZOO_ADAPTER Adapter, PNET_BUFFER_LIST Nbl)
 }
 
 /* Fills a link-state status indication from `Handle` (the call itself belongs to the caller). */
-static inline VOID
-ZooBaseLinkStateIndication(NDIS_HANDLE Handle, PNDIS_STATUS_INDICATION Indication, PNDIS_LINK_STATE LinkState)
+static inline VOID ZooBaseLinkStateIndication(NDIS_HANDLE Handle, PNDIS_STATUS_INDICATION Indication,
+                                              PNDIS_LINK_STATE LinkState)
 {
     NdisZeroMemory(LinkState, sizeof(*LinkState));
     LinkState->Header.Type = NDIS_OBJECT_TYPE_DEFAULT;
@@ -298,8 +302,7 @@ ZooBaseLinkStateIndication(NDIS_HANDLE Handle, PNDIS_STATUS_INDICATION Indicatio
 
 /* ---- send ---------------------------------------------------------------------------------------- */
 
-static VOID
-ZooBaseScheduleReceive(PZOO_ADAPTER Adapter)
+static VOID ZooBaseScheduleReceive(PZOO_ADAPTER Adapter)
 {
     LARGE_INTEGER due = {.QuadPart = -1};
     NdisSetTimerObject(Adapter->RecvTimer, due, 0, NULL);
@@ -307,8 +310,7 @@ ZooBaseScheduleReceive(PZOO_ADAPTER Adapter)
 
 /* Loopback: a frame for our own address, or a broadcast, comes back as a receive. Called at
  * DISPATCH_LEVEL. */
-static VOID
-ZooBaseLoopback(PZOO_ADAPTER Adapter, PNET_BUFFER Nb, ULONG Length, const UCHAR *Destination)
+static VOID ZooBaseLoopback(PZOO_ADAPTER Adapter, PNET_BUFFER Nb, ULONG Length, const UCHAR *Destination)
 {
     BOOLEAN self = NdisEqualMemory(Destination, Adapter->CurrentAddress, ETH_LENGTH_OF_ADDRESS);
     PZOO_RCB rcb = NULL;
@@ -333,9 +335,8 @@ ZooBaseLoopback(PZOO_ADAPTER Adapter, PNET_BUFFER Nb, ULONG Length, const UCHAR 
     ZooBaseScheduleReceive(Adapter);
 }
 
-static VOID
-ZooBaseSend(NDIS_HANDLE MiniportAdapterContext, PNET_BUFFER_LIST NetBufferLists, NDIS_PORT_NUMBER PortNumber,
-            ULONG SendFlags)
+static VOID ZooBaseSend(NDIS_HANDLE MiniportAdapterContext, PNET_BUFFER_LIST NetBufferLists,
+                        NDIS_PORT_NUMBER PortNumber, ULONG SendFlags)
 {
     PZOO_ADAPTER adapter = MiniportAdapterContext;
     BOOLEAN atDispatch = NDIS_TEST_SEND_AT_DISPATCH_LEVEL(SendFlags);
@@ -380,8 +381,7 @@ ZooBaseSend(NDIS_HANDLE MiniportAdapterContext, PNET_BUFFER_LIST NetBufferLists,
         KeLowerIrql(oldIrql);
 }
 
-static VOID
-ZooBaseCancelSend(NDIS_HANDLE MiniportAdapterContext, PVOID CancelId)
+static VOID ZooBaseCancelSend(NDIS_HANDLE MiniportAdapterContext, PVOID CancelId)
 {
     /* Sends complete before ZooBaseSend returns: nothing is ever queued to cancel. */
     UNREFERENCED_PARAMETER(MiniportAdapterContext);
@@ -391,8 +391,7 @@ ZooBaseCancelSend(NDIS_HANDLE MiniportAdapterContext, PVOID CancelId)
 /* ---- receive --------------------------------------------------------------------------------------- */
 
 /* Drops `Count` receive references: completes a pending pause, or wakes halt, at the last one. */
-static VOID
-ZooBaseReleaseRx(PZOO_ADAPTER Adapter, LONG Count)
+static VOID ZooBaseReleaseRx(PZOO_ADAPTER Adapter, LONG Count)
 {
     NdisDprAcquireSpinLock(&Adapter->Lock);
     LONG now = InterlockedExchangeAdd(&Adapter->RxOutstanding, -Count) - Count;
@@ -409,8 +408,7 @@ ZooBaseReleaseRx(PZOO_ADAPTER Adapter, LONG Count)
         NdisMPauseComplete(Adapter->MiniportAdapterHandle);
 }
 
-static VOID
-ZooBaseRecvTimer(PVOID SystemSpecific1, PVOID FunctionContext, PVOID SystemSpecific2, PVOID SystemSpecific3)
+static VOID ZooBaseRecvTimer(PVOID SystemSpecific1, PVOID FunctionContext, PVOID SystemSpecific2, PVOID SystemSpecific3)
 {
     PZOO_ADAPTER adapter = FunctionContext;
     UNREFERENCED_PARAMETER(SystemSpecific1);
@@ -458,8 +456,7 @@ ZooBaseRecvTimer(PVOID SystemSpecific1, PVOID FunctionContext, PVOID SystemSpeci
     }
 }
 
-static VOID
-ZooBaseReturn(NDIS_HANDLE MiniportAdapterContext, PNET_BUFFER_LIST NetBufferLists, ULONG ReturnFlags)
+static VOID ZooBaseReturn(NDIS_HANDLE MiniportAdapterContext, PNET_BUFFER_LIST NetBufferLists, ULONG ReturnFlags)
 {
     PZOO_ADAPTER adapter = MiniportAdapterContext;
     LONG count = 0;
@@ -489,8 +486,7 @@ ZooBaseReturn(NDIS_HANDLE MiniportAdapterContext, PNET_BUFFER_LIST NetBufferList
 
 /* ---- initialize and halt ----------------------------------------------------------------------------- */
 
-static VOID
-ZooBaseFreeRcbs(PZOO_ADAPTER Adapter)
+static VOID ZooBaseFreeRcbs(PZOO_ADAPTER Adapter)
 {
     for (ULONG i = 0; i < ZOO_RX_BUFFERS; i++)
     {
@@ -504,8 +500,7 @@ ZooBaseFreeRcbs(PZOO_ADAPTER Adapter)
     }
 }
 
-static NDIS_STATUS
-ZooBaseAllocateRcbs(PZOO_ADAPTER Adapter)
+static NDIS_STATUS ZooBaseAllocateRcbs(PZOO_ADAPTER Adapter)
 {
     for (ULONG i = 0; i < ZOO_RX_BUFFERS; i++)
     {
@@ -523,8 +518,7 @@ ZooBaseAllocateRcbs(PZOO_ADAPTER Adapter)
     return NDIS_STATUS_SUCCESS;
 }
 
-static NDIS_STATUS
-ZooBaseSetAttributes(PZOO_ADAPTER Adapter)
+static NDIS_STATUS ZooBaseSetAttributes(PZOO_ADAPTER Adapter)
 {
     NDIS_MINIPORT_ADAPTER_REGISTRATION_ATTRIBUTES reg = {
         .Header = {.Type = NDIS_OBJECT_TYPE_MINIPORT_ADAPTER_REGISTRATION_ATTRIBUTES,
@@ -553,8 +547,8 @@ ZooBaseSetAttributes(PZOO_ADAPTER Adapter)
         .MediaConnectState = MediaConnectStateConnected,
         .MediaDuplexState = MediaDuplexStateFull,
         .LookaheadSize = ZOO_MAX_FRAME - 14,
-        .MacOptions = NDIS_MAC_OPTION_COPY_LOOKAHEAD_DATA | NDIS_MAC_OPTION_TRANSFERS_NOT_PEND |
-                      NDIS_MAC_OPTION_NO_LOOPBACK,
+        .MacOptions =
+            NDIS_MAC_OPTION_COPY_LOOKAHEAD_DATA | NDIS_MAC_OPTION_TRANSFERS_NOT_PEND | NDIS_MAC_OPTION_NO_LOOPBACK,
         .SupportedPacketFilters = ZOO_FILTERS,
         .MacAddressLength = ETH_LENGTH_OF_ADDRESS,
         .AccessType = NET_IF_ACCESS_BROADCAST,
@@ -576,9 +570,8 @@ ZooBaseSetAttributes(PZOO_ADAPTER Adapter)
 #endif
 }
 
-static NDIS_STATUS
-ZooBaseInitialize(NDIS_HANDLE MiniportAdapterHandle, NDIS_HANDLE MiniportDriverContext,
-                  PNDIS_MINIPORT_INIT_PARAMETERS MiniportInitParameters)
+static NDIS_STATUS ZooBaseInitialize(NDIS_HANDLE MiniportAdapterHandle, NDIS_HANDLE MiniportDriverContext,
+                                     PNDIS_MINIPORT_INIT_PARAMETERS MiniportInitParameters)
 {
     UNREFERENCED_PARAMETER(MiniportDriverContext);
     UNREFERENCED_PARAMETER(MiniportInitParameters);
@@ -655,8 +648,7 @@ cleanupFreeAdapter:
     return status;
 }
 
-static VOID
-ZooBaseHalt(NDIS_HANDLE MiniportAdapterContext, NDIS_HALT_ACTION HaltAction)
+static VOID ZooBaseHalt(NDIS_HANDLE MiniportAdapterContext, NDIS_HALT_ACTION HaltAction)
 {
     PZOO_ADAPTER adapter = MiniportAdapterContext;
     UNREFERENCED_PARAMETER(HaltAction);
@@ -694,8 +686,7 @@ ZooBaseHalt(NDIS_HANDLE MiniportAdapterContext, NDIS_HALT_ACTION HaltAction)
 
 /* ---- pause and restart ------------------------------------------------------------------------------- */
 
-static NDIS_STATUS
-ZooBasePause(NDIS_HANDLE MiniportAdapterContext, PNDIS_MINIPORT_PAUSE_PARAMETERS PauseParameters)
+static NDIS_STATUS ZooBasePause(NDIS_HANDLE MiniportAdapterContext, PNDIS_MINIPORT_PAUSE_PARAMETERS PauseParameters)
 {
     PZOO_ADAPTER adapter = MiniportAdapterContext;
     UNREFERENCED_PARAMETER(PauseParameters);
@@ -712,8 +703,8 @@ ZooBasePause(NDIS_HANDLE MiniportAdapterContext, PNDIS_MINIPORT_PAUSE_PARAMETERS
     return status;
 }
 
-static NDIS_STATUS
-ZooBaseRestart(NDIS_HANDLE MiniportAdapterContext, PNDIS_MINIPORT_RESTART_PARAMETERS RestartParameters)
+static NDIS_STATUS ZooBaseRestart(NDIS_HANDLE MiniportAdapterContext,
+                                  PNDIS_MINIPORT_RESTART_PARAMETERS RestartParameters)
 {
     PZOO_ADAPTER adapter = MiniportAdapterContext;
     UNREFERENCED_PARAMETER(RestartParameters);
@@ -727,16 +718,14 @@ ZooBaseRestart(NDIS_HANDLE MiniportAdapterContext, PNDIS_MINIPORT_RESTART_PARAME
     return status;
 }
 
-static VOID
-ZooBaseShutdown(NDIS_HANDLE MiniportAdapterContext, NDIS_SHUTDOWN_ACTION ShutdownAction)
+static VOID ZooBaseShutdown(NDIS_HANDLE MiniportAdapterContext, NDIS_SHUTDOWN_ACTION ShutdownAction)
 {
     PZOO_ADAPTER adapter = MiniportAdapterContext;
     UNREFERENCED_PARAMETER(ShutdownAction);
     adapter->State = ZooPaused;
 }
 
-static VOID
-ZooBasePnPEvent(NDIS_HANDLE MiniportAdapterContext, PNET_DEVICE_PNP_EVENT NetDevicePnPEvent)
+static VOID ZooBasePnPEvent(NDIS_HANDLE MiniportAdapterContext, PNET_DEVICE_PNP_EVENT NetDevicePnPEvent)
 {
     UNREFERENCED_PARAMETER(MiniportAdapterContext);
     UNREFERENCED_PARAMETER(NetDevicePnPEvent);
@@ -744,8 +733,7 @@ ZooBasePnPEvent(NDIS_HANDLE MiniportAdapterContext, PNET_DEVICE_PNP_EVENT NetDev
 
 /* ---- OIDs -------------------------------------------------------------------------------------------- */
 
-static NDIS_STATUS
-ZooBaseQuery(PZOO_ADAPTER Adapter, PNDIS_OID_REQUEST Request)
+static NDIS_STATUS ZooBaseQuery(PZOO_ADAPTER Adapter, PNDIS_OID_REQUEST Request)
 {
     PVOID buffer = Request->DATA.QUERY_INFORMATION.InformationBuffer;
     ULONG bufferLength = Request->DATA.QUERY_INFORMATION.InformationBufferLength;
@@ -783,7 +771,7 @@ ZooBaseQuery(PZOO_ADAPTER Adapter, PNDIS_OID_REQUEST Request)
     case OID_GEN_XMIT_OK:
     case OID_GEN_RCV_OK:
         ulong64 = Request->DATA.QUERY_INFORMATION.Oid == OID_GEN_XMIT_OK ? (ULONG64)Adapter->FramesSent
-                                                                          : (ULONG64)Adapter->FramesReceived;
+                                                                         : (ULONG64)Adapter->FramesReceived;
         source = &ulong64;
         length = bufferLength < sizeof(ULONG64) ? sizeof(ULONG) : sizeof(ULONG64);
         break;
@@ -805,8 +793,7 @@ ZooBaseQuery(PZOO_ADAPTER Adapter, PNDIS_OID_REQUEST Request)
     return NDIS_STATUS_SUCCESS;
 }
 
-static NDIS_STATUS
-ZooBaseSet(PZOO_ADAPTER Adapter, PNDIS_OID_REQUEST Request)
+static NDIS_STATUS ZooBaseSet(PZOO_ADAPTER Adapter, PNDIS_OID_REQUEST Request)
 {
     PVOID buffer = Request->DATA.SET_INFORMATION.InformationBuffer;
     ULONG length = Request->DATA.SET_INFORMATION.InformationBufferLength;
@@ -835,8 +822,7 @@ ZooBaseSet(PZOO_ADAPTER Adapter, PNDIS_OID_REQUEST Request)
     }
 }
 
-static NDIS_STATUS
-ZooBaseOidRequest(NDIS_HANDLE MiniportAdapterContext, PNDIS_OID_REQUEST OidRequest)
+static NDIS_STATUS ZooBaseOidRequest(NDIS_HANDLE MiniportAdapterContext, PNDIS_OID_REQUEST OidRequest)
 {
     PZOO_ADAPTER adapter = MiniportAdapterContext;
     NDIS_STATUS status;
@@ -859,8 +845,7 @@ ZooBaseOidRequest(NDIS_HANDLE MiniportAdapterContext, PNDIS_OID_REQUEST OidReque
     return status;
 }
 
-static VOID
-ZooBaseCancelOidRequest(NDIS_HANDLE MiniportAdapterContext, PVOID RequestId)
+static VOID ZooBaseCancelOidRequest(NDIS_HANDLE MiniportAdapterContext, PVOID RequestId)
 {
     /* Every OID completes synchronously: there is never one to cancel. */
     UNREFERENCED_PARAMETER(MiniportAdapterContext);

@@ -41,7 +41,8 @@ void ndishost_run_options_init(ndishost_run_options *o)
     o->frame_len = 128;
 }
 
-static const struct {
+static const struct
+{
     const char *name;
     const char *ndis_name;
     int value;
@@ -71,7 +72,8 @@ const char *ndishost_halt_action_name(int action)
     return "?";
 }
 
-typedef struct run_ctx {
+typedef struct run_ctx
+{
     const ndishost_run_options *o;
     FILE *out;
     bool show_steps; /* lifecycle lines for this cycle */
@@ -80,8 +82,8 @@ typedef struct run_ctx {
     ndis_adapter **adapters;
     ndis_config_store **configs;
     protocol_edge **edges;
-    bool *up;      /* initialize succeeded this cycle */
-    bool *running; /* restart succeeded this cycle */
+    bool *up;              /* initialize succeeded this cycle */
+    bool *running;         /* restart succeeded this cycle */
     uint64_t *expected_rx; /* edge frames each adapter should have received so far */
 } run_ctx;
 
@@ -160,20 +162,17 @@ static void protocol_oids(run_ctx *c, ndis_adapter *a)
                                       sizeof filter, &bytes, &needed);
     step(c, a, "OID_GEN_CURRENT_PACKET_FILTER", "%s", status_name(st));
     ULONG lookahead = 256;
-    st = ndis_adapter_oid(a, NdisRequestSetInformation, OID_GEN_CURRENT_LOOKAHEAD, &lookahead, sizeof lookahead,
-                          &bytes, &needed);
+    st = ndis_adapter_oid(a, NdisRequestSetInformation, OID_GEN_CURRENT_LOOKAHEAD, &lookahead, sizeof lookahead, &bytes,
+                          &needed);
     step(c, a, "OID_GEN_CURRENT_LOOKAHEAD", "%s", status_name(st));
     UCHAR mac[6] = {0};
-    st = ndis_adapter_oid(a, NdisRequestQueryInformation, OID_802_3_CURRENT_ADDRESS, mac, sizeof mac, &bytes,
-                          &needed);
-    step(c, a, "OID_802_3_CURRENT_ADDRESS", "%s %02x:%02x:%02x:%02x:%02x:%02x", status_name(st), mac[0], mac[1],
-         mac[2], mac[3], mac[4], mac[5]);
+    st = ndis_adapter_oid(a, NdisRequestQueryInformation, OID_802_3_CURRENT_ADDRESS, mac, sizeof mac, &bytes, &needed);
+    step(c, a, "OID_802_3_CURRENT_ADDRESS", "%s %02x:%02x:%02x:%02x:%02x:%02x", status_name(st), mac[0], mac[1], mac[2],
+         mac[3], mac[4], mac[5]);
     ULONG64 xmit_ok = 0;
-    st = ndis_adapter_oid(a, NdisRequestQueryInformation, OID_GEN_XMIT_OK, &xmit_ok, sizeof xmit_ok, &bytes,
-                          &needed);
+    st = ndis_adapter_oid(a, NdisRequestQueryInformation, OID_GEN_XMIT_OK, &xmit_ok, sizeof xmit_ok, &bytes, &needed);
     step(c, a, "OID_GEN_XMIT_OK", "%s", status_name(st));
 }
-
 
 static size_t pause_watchdog(void *arg, ndis_adapter *a)
 {
@@ -243,9 +242,9 @@ static void run_cycle(run_ctx *c)
             ndis_adapter_pause(c->adapters[i], &hooks);
             protocol_edge_stats s;
             protocol_edge_get_stats(c->edges[i], &s);
-            step(c, c->adapters[i], "MiniportPause", "SUCCESS (sent %llu, completed %llu, received %llu, returned %llu)",
-                 (unsigned long long)s.sent, (unsigned long long)s.completed, (unsigned long long)s.indicated,
-                 (unsigned long long)s.returned);
+            step(c, c->adapters[i], "MiniportPause",
+                 "SUCCESS (sent %llu, completed %llu, received %llu, returned %llu)", (unsigned long long)s.sent,
+                 (unsigned long long)s.completed, (unsigned long long)s.indicated, (unsigned long long)s.returned);
         }
     }
     for (unsigned i = 0; i < n; i++)
@@ -388,7 +387,8 @@ int ndishost_run(const ndishost_run_options *o, ndishost_run_result *r)
     }
     double ms = (double)r->duration_ns / 1e6;
     if (r->findings == 0)
-        fprintf(out, "verdict: clean: no findings (%u adapter%s x %u cycle%s, %llu frames sent, %llu received, %.1f ms)\n",
+        fprintf(out,
+                "verdict: clean: no findings (%u adapter%s x %u cycle%s, %llu frames sent, %llu received, %.1f ms)\n",
                 n, n == 1 ? "" : "s", r->cycles_done, r->cycles_done == 1 ? "" : "s",
                 (unsigned long long)r->frames_sent, (unsigned long long)r->frames_received, ms);
     else

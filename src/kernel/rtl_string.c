@@ -680,8 +680,8 @@ NTSTATUS RtlGUIDFromString(PCUNICODE_STRING GuidString, GUID *Guid)
     return STATUS_SUCCESS;
 }
 
-/* NdisInitializeString (NDIS_STRING is UNICODE_STRING): a counted Unicode copy of a zero-terminated ANSI string, in storage the
- * driver releases with NdisFreeString (RtlFreeUnicodeString), so it shares the Rtl allocator. */
+/* NdisInitializeString (NDIS_STRING is UNICODE_STRING): a counted Unicode copy of a zero-terminated ANSI string, in
+ * storage the driver releases with NdisFreeString (RtlFreeUnicodeString), so it shares the Rtl allocator. */
 VOID NdisInitializeString(PUNICODE_STRING Destination, PUCHAR Source)
 {
     void *site = VF_SITE();

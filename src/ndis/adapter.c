@@ -33,7 +33,7 @@ const ndis_timeouts *ndis_get_timeouts(void)
 
 const char *ndis_adapter_state_name(ndis_adapter_state s)
 {
-    static const char *const names[] = {"Halted", "Initializing", "Paused", "Restarting",
+    static const char *const names[] = {"Halted",  "Initializing", "Paused",  "Restarting",
                                         "Running", "Pausing",      "Shutdown"};
     return (unsigned)s < sizeof names / sizeof names[0] ? names[s] : "?";
 }
@@ -292,7 +292,8 @@ NDIS_STATUS ndis_adapter_pause(ndis_adapter *a, const ndis_pause_hooks *hooks)
     return NDIS_STATUS_SUCCESS;
 }
 
-typedef struct halt_watch {
+typedef struct halt_watch
+{
     ndis_adapter *a;
     const ndis_pause_hooks *hooks;
     uint32_t done; /* set when MiniportHaltEx returned */

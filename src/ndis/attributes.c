@@ -6,7 +6,6 @@
 
 #include "ndis_internal.h"
 
-
 /* The general attributes point at driver memory; copy what they point to into one block owned
  * by the adapter so the driver may reuse its buffers at once. */
 static void copy_general(ndis_adapter *a, const NDIS_MINIPORT_ADAPTER_GENERAL_ATTRIBUTES *g)
@@ -58,7 +57,8 @@ NDIS_STATUS NdisMSetMiniportAttributes(NDIS_HANDLE NdisMiniportHandle,
     const NDIS_OBJECT_HEADER *h = &MiniportAttributes->Header;
     switch (h->Type)
     {
-    case NDIS_OBJECT_TYPE_MINIPORT_ADAPTER_REGISTRATION_ATTRIBUTES: {
+    case NDIS_OBJECT_TYPE_MINIPORT_ADAPTER_REGISTRATION_ATTRIBUTES:
+    {
         const NDIS_MINIPORT_ADAPTER_REGISTRATION_ATTRIBUTES *r = &MiniportAttributes->RegistrationAttributes;
         if (h->Revision < NDIS_MINIPORT_ADAPTER_REGISTRATION_ATTRIBUTES_REVISION_1 ||
             h->Size < NDIS_SIZEOF_MINIPORT_ADAPTER_REGISTRATION_ATTRIBUTES_REVISION_1)
@@ -76,18 +76,18 @@ NDIS_STATUS NdisMSetMiniportAttributes(NDIS_HANDLE NdisMiniportHandle,
         a->reg_attrs_set = true;
         return NDIS_STATUS_SUCCESS;
     }
-    case NDIS_OBJECT_TYPE_MINIPORT_ADAPTER_GENERAL_ATTRIBUTES: {
+    case NDIS_OBJECT_TYPE_MINIPORT_ADAPTER_GENERAL_ATTRIBUTES:
+    {
         if (!a->reg_attrs_set)
         {
-            vf_report("IN-02", a->owner, VF_CB_NONE, site,
-                      "general attributes set before the registration attributes");
+            vf_report("IN-02", a->owner, VF_CB_NONE, site, "general attributes set before the registration attributes");
             return NDIS_STATUS_INVALID_PARAMETER;
         }
         if (h->Revision < NDIS_MINIPORT_ADAPTER_GENERAL_ATTRIBUTES_REVISION_1 ||
             h->Size < NDIS_SIZEOF_MINIPORT_ADAPTER_GENERAL_ATTRIBUTES_REVISION_1)
         {
-            vf_report("AP-02", a->owner, VF_CB_NONE, site, "general attributes with Revision %u Size %u",
-                      h->Revision, h->Size);
+            vf_report("AP-02", a->owner, VF_CB_NONE, site, "general attributes with Revision %u Size %u", h->Revision,
+                      h->Size);
             return NDIS_STATUS_INVALID_PARAMETER;
         }
         const NDIS_MINIPORT_ADAPTER_GENERAL_ATTRIBUTES *g = &MiniportAttributes->GeneralAttributes;

@@ -7,18 +7,18 @@
 #include "../kernel/kernel_internal.h"
 #include "../verifier/verifier.h"
 
-#define NDIS_CALL_DRIVER(owner, cb, irql, expr)                                                                      \
-    do                                                                                                              \
-    {                                                                                                               \
-        vf_frame f_;                                                                                                \
-        uint8_t saved_irql_ = vf_irql();                                                                            \
-        unsigned held_ = kernel_spinlocks_held();                                                                   \
-        vf_enter(&f_, (cb), (owner));                                                                               \
-        vf_set_irql(irql);                                                                                          \
-        expr;                                                                                                       \
-        kernel_check_callback_exit(held_, (irql), (owner), (cb), vf_callback_name(cb));                             \
-        vf_set_irql(saved_irql_);                                                                                   \
-        vf_leave(&f_);                                                                                              \
+#define NDIS_CALL_DRIVER(owner, cb, irql, expr)                                                                        \
+    do                                                                                                                 \
+    {                                                                                                                  \
+        vf_frame f_;                                                                                                   \
+        uint8_t saved_irql_ = vf_irql();                                                                               \
+        unsigned held_ = kernel_spinlocks_held();                                                                      \
+        vf_enter(&f_, (cb), (owner));                                                                                  \
+        vf_set_irql(irql);                                                                                             \
+        expr;                                                                                                          \
+        kernel_check_callback_exit(held_, (irql), (owner), (cb), vf_callback_name(cb));                                \
+        vf_set_irql(saved_irql_);                                                                                      \
+        vf_leave(&f_);                                                                                                 \
     } while (0)
 
 #endif

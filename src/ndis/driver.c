@@ -140,8 +140,8 @@ ndis_load_result ndis_driver_load(const char *path, ndis_driver **out, char *err
     }
     if (!d->registered)
     {
-        snprintf(err, errlen,
-                 "DriverEntry of '%s' returned success without registering (NdisMRegisterMiniportDriver)", path);
+        snprintf(err, errlen, "DriverEntry of '%s' returned success without registering (NdisMRegisterMiniportDriver)",
+                 path);
         vf_ledger_report_leftovers(d->owner, "UL-01", "DriverEntry returned without registering");
         dlclose(dl);
         driver_free(d);
@@ -184,7 +184,8 @@ static ndis_driver *driver_from_object(PDRIVER_OBJECT obj)
 }
 
 NDIS_STATUS
-NdisMRegisterMiniportDriver(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath, NDIS_HANDLE MiniportDriverContext,
+NdisMRegisterMiniportDriver(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath,
+                            NDIS_HANDLE MiniportDriverContext,
                             PNDIS_MINIPORT_DRIVER_CHARACTERISTICS MiniportDriverCharacteristics,
                             PNDIS_HANDLE NdisMiniportDriverHandle)
 {
@@ -214,8 +215,8 @@ NdisMRegisterMiniportDriver(PDRIVER_OBJECT DriverObject, PUNICODE_STRING Registr
 
     /* UL-03: validated as NDIS does; the status says which class of problem, the reason is
      * kept for the user's one-line error. */
-    NDIS_STATUS st = ndis_validate_miniport_characteristics(MiniportDriverCharacteristics, d->last_error,
-                                                            sizeof d->last_error);
+    NDIS_STATUS st =
+        ndis_validate_miniport_characteristics(MiniportDriverCharacteristics, d->last_error, sizeof d->last_error);
     if (st != NDIS_STATUS_SUCCESS)
     {
         vf_report("UL-03", d->owner, VF_CB_NONE, site, "NdisMRegisterMiniportDriver rejected the characteristics: %s",
@@ -252,7 +253,8 @@ VOID NdisMDeregisterMiniportDriver(NDIS_HANDLE NdisMiniportDriverHandle)
         return;
     if (!d->registered)
     {
-        vf_report("UL-02", d->owner, VF_CB_NONE, site, "NdisMDeregisterMiniportDriver called on a driver not registered");
+        vf_report("UL-02", d->owner, VF_CB_NONE, site,
+                  "NdisMDeregisterMiniportDriver called on a driver not registered");
         return;
     }
     if (d->adapters_live)
@@ -261,7 +263,6 @@ VOID NdisMDeregisterMiniportDriver(NDIS_HANDLE NdisMiniportDriverHandle)
                   d->adapters_live);
     d->registered = false;
 }
-
 
 UINT NdisGetVersion(VOID)
 {

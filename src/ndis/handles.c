@@ -12,7 +12,8 @@
 
 #include "ndis_internal.h"
 
-typedef struct handle_set {
+typedef struct handle_set
+{
     exec_mutex lock;
     const void **slots; /* NULL = empty, TOMBSTONE = deleted */
     size_t cap, used;
@@ -104,8 +105,8 @@ static bool adapter_handle_dead(ndis_adapter *a, const char *api, void *site)
     ndis_adapter_state s = (ndis_adapter_state)__atomic_load_n(&a->state, __ATOMIC_ACQUIRE);
     if (s == NDIS_ADAPTER_SHUTDOWN)
     {
-        vf_report("LC-04", a->owner, VF_CB_NONE, site, "%s called with the handle of %s after MiniportShutdownEx",
-                  api, a->name);
+        vf_report("LC-04", a->owner, VF_CB_NONE, site, "%s called with the handle of %s after MiniportShutdownEx", api,
+                  a->name);
         return true;
     }
     if (s != NDIS_ADAPTER_HALTED || __atomic_load_n(&a->in_initialize, __ATOMIC_ACQUIRE))
@@ -145,8 +146,8 @@ ndis_driver *ndis_driver_from_handle(NDIS_HANDLE h, const char *api, void *site)
     if (!h || !ndis_handle_is_live(h) || ((ndis_driver *)h)->magic != NDIS_DRIVER_MAGIC)
     {
         vf_report("AP-01", vf_current_owner(), VF_CB_NONE, site,
-                  "%s called with %p, which is not the NdisMiniportDriverHandle from NdisMRegisterMiniportDriver",
-                  api, h);
+                  "%s called with %p, which is not the NdisMiniportDriverHandle from NdisMRegisterMiniportDriver", api,
+                  h);
         return NULL;
     }
     return h;

@@ -7,14 +7,15 @@
 
 #include "ndis_internal.h"
 
-typedef enum ndis_load_result {
+typedef enum ndis_load_result
+{
     NDIS_LOAD_OK = 0,
-    NDIS_LOAD_NOT_FOUND,            /* no such file or unreadable */
-    NDIS_LOAD_NOT_ELF,              /* not an ELF shared object */
-    NDIS_LOAD_DLOPEN_FAILED,        /* the dynamic loader refused it (unresolved symbol, ...) */
-    NDIS_LOAD_NO_DRIVER_ENTRY,      /* no DriverEntry symbol */
-    NDIS_LOAD_DRIVER_ENTRY_FAILED,  /* DriverEntry returned a failure status */
-    NDIS_LOAD_NOT_REGISTERED,       /* DriverEntry succeeded without NdisMRegisterMiniportDriver */
+    NDIS_LOAD_NOT_FOUND,           /* no such file or unreadable */
+    NDIS_LOAD_NOT_ELF,             /* not an ELF shared object */
+    NDIS_LOAD_DLOPEN_FAILED,       /* the dynamic loader refused it (unresolved symbol, ...) */
+    NDIS_LOAD_NO_DRIVER_ENTRY,     /* no DriverEntry symbol */
+    NDIS_LOAD_DRIVER_ENTRY_FAILED, /* DriverEntry returned a failure status */
+    NDIS_LOAD_NOT_REGISTERED,      /* DriverEntry succeeded without NdisMRegisterMiniportDriver */
 } ndis_load_result;
 
 /* Loads `path`, calls DriverEntry at PASSIVE_LEVEL. On success *out is the registered driver.
@@ -40,7 +41,8 @@ NDIS_STATUS ndis_adapter_restart(ndis_adapter *a);
  * (the protocol gives back what its policy says it gives back at a pause); `watchdog` runs when a
  * pending pause has not completed within the pause time-out and must give back everything the
  * protocol still holds (returns how many NBLs that was). Either may be NULL. */
-typedef struct ndis_pause_hooks {
+typedef struct ndis_pause_hooks
+{
     void (*started)(void *arg, ndis_adapter *a);
     size_t (*watchdog)(void *arg, ndis_adapter *a);
     void *arg;
@@ -62,12 +64,13 @@ void ndis_adapter_pnp_event(ndis_adapter *a, NDIS_DEVICE_PNP_EVENT event);
 
 /* An OID request as a bound protocol issues it; waits for NdisMOidRequestComplete when pending.
  * For queries *bytes is BytesWritten, for sets BytesRead; *needed is BytesNeeded. */
-NDIS_STATUS ndis_adapter_oid(ndis_adapter *a, NDIS_REQUEST_TYPE type, NDIS_OID oid, void *buf, ULONG len,
-                             ULONG *bytes, ULONG *needed);
+NDIS_STATUS ndis_adapter_oid(ndis_adapter *a, NDIS_REQUEST_TYPE type, NDIS_OID oid, void *buf, ULONG len, ULONG *bytes,
+                             ULONG *needed);
 
 /* Time limits (nanoseconds) the host waits for pending operations before reporting a watchdog
  * finding; defaults follow the Windows watchdogs (OID 12 s, pause/restart/halt 20 s). */
-typedef struct ndis_timeouts {
+typedef struct ndis_timeouts
+{
     int64_t pause_ns, restart_ns, oid_ns, halt_ns;
 } ndis_timeouts;
 void ndis_set_timeouts(const ndis_timeouts *t);

@@ -22,7 +22,8 @@
 #define NDIS_ADAPTER_MAGIC 0x4e414450u /* 'NADP' */
 
 /* Adapter states, exactly the seven of the NDIS state machine (ndis-contract.md section 2). */
-typedef enum ndis_adapter_state {
+typedef enum ndis_adapter_state
+{
     NDIS_ADAPTER_HALTED = 0,
     NDIS_ADAPTER_INITIALIZING,
     NDIS_ADAPTER_PAUSED,
@@ -41,11 +42,11 @@ typedef struct ndis_config_store ndis_config_store; /* registry, src/ndis/config
 
 /* What sits above the miniport: the host's protocol edge. NDIS calls these from the
  * driver's indications; they run on the driver's thread at the driver's IRQL. */
-typedef struct ndis_protocol_ops {
+typedef struct ndis_protocol_ops
+{
     /* Receive indication. Without NDIS_RECEIVE_FLAGS_RESOURCES the edge owns the NBLs until it
      * hands them back with ndis_return_nbls; with it, it must copy what it needs now. */
-    void (*receive)(void *ctx, ndis_adapter *a, PNET_BUFFER_LIST nbls, NDIS_PORT_NUMBER port, ULONG count,
-                    ULONG flags);
+    void (*receive)(void *ctx, ndis_adapter *a, PNET_BUFFER_LIST nbls, NDIS_PORT_NUMBER port, ULONG count, ULONG flags);
     /* Send completion of NBLs the edge passed to ndis_send_nbls. */
     void (*send_complete)(void *ctx, ndis_adapter *a, PNET_BUFFER_LIST nbls, ULONG flags);
     /* NdisMIndicateStatusEx. */
@@ -53,49 +54,51 @@ typedef struct ndis_protocol_ops {
     void *ctx;
 } ndis_protocol_ops;
 
-struct ndis_driver {
+struct ndis_driver
+{
     uint32_t magic;
-    vf_owner *owner;               /* driver-level ledger */
-    char *path;                    /* shared object */
-    char *name;                    /* basename without .so */
-    void *dl;                      /* dlopen handle */
-    DRIVER_OBJECT *driver_object;  /* handed to DriverEntry */
+    vf_owner *owner;              /* driver-level ledger */
+    char *path;                   /* shared object */
+    char *name;                   /* basename without .so */
+    void *dl;                     /* dlopen handle */
+    DRIVER_OBJECT *driver_object; /* handed to DriverEntry */
     UNICODE_STRING registry_path;
     NDIS_MINIPORT_DRIVER_CHARACTERISTICS chars; /* NDIS copies the struct at registration */
-    NDIS_HANDLE driver_context;    /* MiniportDriverContext from registration */
-    bool registered;               /* NdisMRegisterMiniportDriver succeeded, not yet deregistered */
+    NDIS_HANDLE driver_context;                 /* MiniportDriverContext from registration */
+    bool registered;                            /* NdisMRegisterMiniportDriver succeeded, not yet deregistered */
     bool in_driver_entry;
-    unsigned adapters_live;        /* adapters not halted (UL-02 host self-check) */
+    unsigned adapters_live; /* adapters not halted (UL-02 host self-check) */
     unsigned next_adapter_index;
-    char last_error[256];          /* why registration failed, for the one-line load error */
+    char last_error[256]; /* why registration failed, for the one-line load error */
 };
 
-struct ndis_adapter {
+struct ndis_adapter
+{
     uint32_t magic;
     ndis_driver *driver;
-    vf_owner *owner;               /* adapter-level ledger */
-    unsigned index;                /* 0-based, in creation order */
-    char name[32];                 /* "adapter 0" */
-    NDIS_HANDLE context;           /* MiniportAdapterContext from the registration attributes */
+    vf_owner *owner;     /* adapter-level ledger */
+    unsigned index;      /* 0-based, in creation order */
+    char name[32];       /* "adapter 0" */
+    NDIS_HANDLE context; /* MiniportAdapterContext from the registration attributes */
 
     /* State machine (src/ndis/adapter.c). `state_word` mirrors `state` for waiters. */
     ndis_adapter_state state;
     uint32_t state_word;
-    pending_op pause_op;           /* MiniportPause / NdisMPauseComplete */
-    pending_op restart_op;         /* MiniportRestart / NdisMRestartComplete */
-    pending_op reset_op;           /* MiniportResetEx / NdisMResetComplete */
-    bool in_initialize;            /* inside MiniportInitializeEx: the handle is valid while Halted */
-    bool halt_started;             /* MiniportHaltEx called: CLOSING for new ports etc. */
-    bool shutdown;                 /* MiniportShutdownEx called: no callback may follow (LC-04) */
-    bool removed;                  /* NdisMRemoveMiniport called */
-    bool surprise_removed;         /* MiniportDevicePnPEventNotify(SurpriseRemoved) delivered */
+    pending_op pause_op;   /* MiniportPause / NdisMPauseComplete */
+    pending_op restart_op; /* MiniportRestart / NdisMRestartComplete */
+    pending_op reset_op;   /* MiniportResetEx / NdisMResetComplete */
+    bool in_initialize;    /* inside MiniportInitializeEx: the handle is valid while Halted */
+    bool halt_started;     /* MiniportHaltEx called: CLOSING for new ports etc. */
+    bool shutdown;         /* MiniportShutdownEx called: no callback may follow (LC-04) */
+    bool removed;          /* NdisMRemoveMiniport called */
+    bool surprise_removed; /* MiniportDevicePnPEventNotify(SurpriseRemoved) delivered */
 
     /* Attributes (src/ndis/attributes.c), deep copies. */
     bool reg_attrs_set;
     bool gen_attrs_set;
     NDIS_MINIPORT_ADAPTER_REGISTRATION_ATTRIBUTES reg_attrs;
     NDIS_MINIPORT_ADAPTER_GENERAL_ATTRIBUTES gen_attrs;
-    void *gen_attrs_blobs;         /* owned copies of the buffers the general attributes point to */
+    void *gen_attrs_blobs; /* owned copies of the buffers the general attributes point to */
 
     /* OIDs (src/ndis/oid.c). */
     pending_op oid_op;
@@ -110,9 +113,9 @@ struct ndis_adapter {
     ndis_dp_state *dp;
     ndis_protocol_ops proto;
 
-    unsigned error_log_entries;    /* NdisWriteErrorLogEntry calls (IN-05, IN-08 advice) */
+    unsigned error_log_entries; /* NdisWriteErrorLogEntry calls (IN-05, IN-08 advice) */
 
-    exec_mutex lock;               /* protects the fields above against driver threads */
+    exec_mutex lock; /* protects the fields above against driver threads */
 };
 
 /* Lifecycle log lines for -v (NULL: silent). Set by the host. */

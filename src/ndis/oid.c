@@ -31,8 +31,8 @@ static ULONG *oid_bytes_field(NDIS_OID_REQUEST *r, ULONG **needed)
     }
 }
 
-NDIS_STATUS ndis_adapter_oid(ndis_adapter *a, NDIS_REQUEST_TYPE type, NDIS_OID oid, void *buf, ULONG len,
-                             ULONG *bytes, ULONG *needed)
+NDIS_STATUS ndis_adapter_oid(ndis_adapter *a, NDIS_REQUEST_TYPE type, NDIS_OID oid, void *buf, ULONG len, ULONG *bytes,
+                             ULONG *needed)
 {
     ndis_driver *d = a->driver;
     if (!oid_allowed_state(ndis_adapter_get_state(a)) || !d->chars.OidRequestHandler)
@@ -119,8 +119,8 @@ NDIS_STATUS ndis_adapter_oid(ndis_adapter *a, NDIS_REQUEST_TYPE type, NDIS_OID o
     {
         if (*bytes_field > len)
             vf_report("OI-01", a->owner, VF_CB_OID_REQUEST, (void *)d->chars.OidRequestHandler,
-                      "OID 0x%08X completed with %u bytes written/read for a %u-byte buffer (0x7C/0x1D)",
-                      (unsigned)oid, (unsigned)*bytes_field, (unsigned)len);
+                      "OID 0x%08X completed with %u bytes written/read for a %u-byte buffer (0x7C/0x1D)", (unsigned)oid,
+                      (unsigned)*bytes_field, (unsigned)len);
         if (bytes)
             *bytes = *bytes_field;
         if (needed)
@@ -148,9 +148,10 @@ VOID NdisMOidRequestComplete(NDIS_HANDLE MiniportAdapterHandle, PNDIS_OID_REQUES
     exec_mutex_unlock(&a->lock);
     if (!ours)
     {
-        vf_report("OI-01", a->owner, VF_CB_NONE, site,
-                  "NdisMOidRequestComplete called with request %p, which is not an OID request pending on %s (0x7C/0x26)",
-                  (void *)OidRequest, a->name);
+        vf_report(
+            "OI-01", a->owner, VF_CB_NONE, site,
+            "NdisMOidRequestComplete called with request %p, which is not an OID request pending on %s (0x7C/0x26)",
+            (void *)OidRequest, a->name);
         return;
     }
     switch (pending_op_complete(&a->oid_op, Status, site))
@@ -158,10 +159,12 @@ VOID NdisMOidRequestComplete(NDIS_HANDLE MiniportAdapterHandle, PNDIS_OID_REQUES
     case PENDING_COMPLETE_OK:
         break;
     case PENDING_COMPLETE_TWICE:
-        vf_report("OI-01", a->owner, VF_CB_NONE, site, "OID request completed twice (NdisOidDoubleComplete, 0x7C/0x26)");
+        vf_report("OI-01", a->owner, VF_CB_NONE, site,
+                  "OID request completed twice (NdisOidDoubleComplete, 0x7C/0x26)");
         break;
     case PENDING_COMPLETE_NOT_PENDING:
-        vf_report("OI-01", a->owner, VF_CB_NONE, site, "NdisMOidRequestComplete called for a request that is not pending");
+        vf_report("OI-01", a->owner, VF_CB_NONE, site,
+                  "NdisMOidRequestComplete called for a request that is not pending");
         break;
     }
 }

@@ -10,22 +10,25 @@
 
 #include "../kernel/exec/exec.h"
 
-typedef enum pending_phase {
+typedef enum pending_phase
+{
     PENDING_IDLE = 0, /* no operation: any completion is unexpected */
     PENDING_CALLING,  /* the handler is running: an early completion is remembered */
     PENDING_WAITING,  /* the handler returned PENDING: the completion is awaited */
 } pending_phase;
 
-typedef struct pending_op {
+typedef struct pending_op
+{
     exec_mutex lock;
     pending_phase phase;
     unsigned completions;
-    int status;             /* status given with the (first) completion */
-    uint32_t done_word;     /* 0 until completed; waited on with exec_wait_u32 */
-    void *first_site;       /* driver site of the first completion */
+    int status;         /* status given with the (first) completion */
+    uint32_t done_word; /* 0 until completed; waited on with exec_wait_u32 */
+    void *first_site;   /* driver site of the first completion */
 } pending_op;
 
-typedef enum pending_complete_result {
+typedef enum pending_complete_result
+{
     PENDING_COMPLETE_OK,
     PENDING_COMPLETE_NOT_PENDING, /* no operation in progress */
     PENDING_COMPLETE_TWICE,       /* already completed once */

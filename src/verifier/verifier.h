@@ -21,8 +21,9 @@
 /* ---- callbacks ------------------------------------------------------------------------------ */
 
 /* Which driver code is on the stack. Names are the documented role names (vf_callback_name). */
-typedef enum vf_callback {
-    VF_CB_NONE = 0,        /* host code, or a thread the driver does not own */
+typedef enum vf_callback
+{
+    VF_CB_NONE = 0, /* host code, or a thread the driver does not own */
     VF_CB_DRIVER_ENTRY,
     VF_CB_SET_OPTIONS,
     VF_CB_DRIVER_UNLOAD,
@@ -47,7 +48,7 @@ typedef enum vf_callback {
     VF_CB_INTERRUPT_DPC,  /* MiniportInterruptDPC */
     VF_CB_SYNC_INTERRUPT, /* MiniportSynchronizeInterrupt */
     VF_CB_SHARED_MEM_COMPLETE,
-    VF_CB_LOOKASIDE,      /* custom lookaside allocate/free routines */
+    VF_CB_LOOKASIDE, /* custom lookaside allocate/free routines */
     VF_CB_COUNT
 } vf_callback;
 
@@ -59,7 +60,11 @@ const char *vf_callback_name(vf_callback cb);
  * (MiniportInitializeEx .. MiniportHaltEx). Items the driver obtains are charged to an owner. */
 typedef struct vf_owner vf_owner;
 
-typedef enum vf_owner_kind { VF_OWNER_DRIVER, VF_OWNER_ADAPTER } vf_owner_kind;
+typedef enum vf_owner_kind
+{
+    VF_OWNER_DRIVER,
+    VF_OWNER_ADAPTER
+} vf_owner_kind;
 
 /* `parent` is the driver's owner for an adapter, NULL for a driver. `name` is copied
  * ("driver vnic", "adapter 0"). */
@@ -77,7 +82,8 @@ void *vf_owner_user(const vf_owner *o);
 
 /* ---- per-thread context --------------------------------------------------------------------- */
 
-typedef struct vf_frame {
+typedef struct vf_frame
+{
     vf_callback cb;
     vf_owner *owner;
     uint8_t irql; /* IRQL the host entered the callback at */
@@ -100,7 +106,8 @@ const char *vf_irql_name(uint8_t irql);
 
 /* ---- ledger --------------------------------------------------------------------------------- */
 
-typedef enum vf_res_kind {
+typedef enum vf_res_kind
+{
     VF_RES_POOL = 0,       /* NdisAllocateMemoryWithTagPriority, ExAllocatePool2, ...       HA-05 */
     VF_RES_TIMER,          /* NdisAllocateTimerObject                                       HA-04 */
     VF_RES_NBL_POOL,       /* NdisAllocateNetBufferListPool                                 HA-07 */
@@ -131,15 +138,16 @@ const char *vf_res_kind_halt_rule(vf_res_kind k);
 
 /* One ledger entry. Embedded in the host's own object where there is one (a timer object, a
  * pool), so that recording and releasing are O(1); allocated by vf_ledger_add otherwise. */
-typedef struct vf_res {
+typedef struct vf_res
+{
     vf_res_kind kind;
-    const void *key;     /* what the driver holds: the pointer or handle it was given */
-    size_t size;         /* bytes for memory, count for ranges, 0 otherwise */
-    uint32_t tag;        /* pool tag where there is one */
+    const void *key; /* what the driver holds: the pointer or handle it was given */
+    size_t size;     /* bytes for memory, count for ranges, 0 otherwise */
+    uint32_t tag;    /* pool tag where there is one */
     vf_owner *owner;
     vf_callback acquired_in;
-    void *site;          /* return address in the driver of the acquiring call */
-    uint64_t seq;        /* global acquisition order */
+    void *site;                        /* return address in the driver of the acquiring call */
+    uint64_t seq;                      /* global acquisition order */
     void (*reclaim)(struct vf_res *r); /* host-side release after a leak was reported */
     /* ledger links, owned by the ledger */
     struct vf_res *owner_prev, *owner_next;
@@ -182,9 +190,14 @@ size_t vf_ledger_report_leftovers(vf_owner *owner, const char *rule_override, co
 
 /* ---- findings ------------------------------------------------------------------------------- */
 
-typedef enum vf_severity { VF_SEV_ERROR, VF_SEV_WARNING } vf_severity;
+typedef enum vf_severity
+{
+    VF_SEV_ERROR,
+    VF_SEV_WARNING
+} vf_severity;
 
-typedef struct vf_site {
+typedef struct vf_site
+{
     const char *file;     /* source file of the driver, NULL when unknown */
     int line;             /* 0 when unknown */
     const char *function; /* NULL when unknown */
@@ -192,20 +205,21 @@ typedef struct vf_site {
     uintptr_t offset;     /* module-relative address */
 } vf_site;
 
-typedef struct vf_finding {
-    const char *rule;        /* "HA-04" */
-    vf_severity severity;    /* from the rule table */
-    const char *callback;    /* callback the violation happened in, e.g. "MiniportHaltEx" */
-    const char *owner;       /* "adapter 0", "driver" */
+typedef struct vf_finding
+{
+    const char *rule;     /* "HA-04" */
+    vf_severity severity; /* from the rule table */
+    const char *callback; /* callback the violation happened in, e.g. "MiniportHaltEx" */
+    const char *owner;    /* "adapter 0", "driver" */
     char *message;
-    vf_site site;            /* where the driver did it (or acquired the leaked item) */
-    vf_site acquired;        /* for leaks: where the item was acquired (same as site) */
+    vf_site site;     /* where the driver did it (or acquired the leaked item) */
+    vf_site acquired; /* for leaks: where the item was acquired (same as site) */
     uint64_t seq;
     /* Additions (verifier helper): */
-    const char *title;       /* the rule's title from the rule table ("unknown rule" otherwise) */
-    uint64_t count;          /* times this identical finding was reported (>= 1), see vf_report */
-    void *pc;                /* the raw site address given to vf_report (NULL when none) */
-    bool leak;               /* reported by vf_ledger_report_leftovers */
+    const char *title; /* the rule's title from the rule table ("unknown rule" otherwise) */
+    uint64_t count;    /* times this identical finding was reported (>= 1), see vf_report */
+    void *pc;          /* the raw site address given to vf_report (NULL when none) */
+    bool leak;         /* reported by vf_ledger_report_leftovers */
 } vf_finding;
 
 /* Reports a violation of `rule` (an id from the rule table; unknown ids abort in debug builds and
@@ -221,8 +235,8 @@ void vf_report(const char *rule, vf_owner *owner, vf_callback cb, void *site, co
 void vf_vreport(const char *rule, vf_owner *owner, vf_callback cb, void *site, const char *fmt, va_list ap);
 /* Same with an explicit severity instead of the rule's: for rules whose catalog entry mixes
  * "must" and "should" parts (HA-10 is E except for NdisFreeSpinLock, which is W). */
-void vf_report_sev(const char *rule, vf_severity sev, vf_owner *owner, vf_callback cb, void *site, const char *fmt,
-                   ...) __attribute__((format(printf, 6, 7)));
+void vf_report_sev(const char *rule, vf_severity sev, vf_owner *owner, vf_callback cb, void *site, const char *fmt, ...)
+    __attribute__((format(printf, 6, 7)));
 void vf_vreport_sev(const char *rule, vf_severity sev, vf_owner *owner, vf_callback cb, void *site, const char *fmt,
                     va_list ap);
 /* "error" / "warning". */
@@ -248,7 +262,8 @@ bool vf_check_irql_eq(uint8_t irql, const char *api, void *site);
  * Only calls with a driver site (site != NULL) made while armed are counted and can fail. */
 bool vf_should_fail(const char *api, void *site);
 
-typedef enum vf_fault_mode {
+typedef enum vf_fault_mode
+{
     VF_FAULT_OFF = 0,
     VF_FAULT_TRANSIENT,   /* only the k-th counted call fails (k >= 1) */
     VF_FAULT_PERSISTENT,  /* the k-th counted call and every later one fail (k >= 1) */
@@ -264,16 +279,17 @@ void vf_fault_arm(vf_fault_mode mode, uint64_t k);
 /* Stops counting and failing; the counters and the failure record stay readable. */
 void vf_fault_disarm(void);
 
-typedef struct vf_fault_status {
-    vf_fault_mode mode;   /* as armed (VF_FAULT_OFF after disarm keeps the rest) */
+typedef struct vf_fault_status
+{
+    vf_fault_mode mode; /* as armed (VF_FAULT_OFF after disarm keeps the rest) */
     uint64_t k;
-    uint64_t calls;       /* counted calls since vf_fault_arm */
-    uint64_t failures;    /* calls failed since vf_fault_arm */
-    bool reached;         /* transient/persistent: the k-th call happened; unique-site: a call failed */
-    const char *api;      /* first failed call: api name, NULL when none */
-    void *site;           /*   its raw return address */
-    const char *module;   /*   its module file name (interned), NULL when unknown */
-    uintptr_t offset;     /*   its module-relative offset */
+    uint64_t calls;     /* counted calls since vf_fault_arm */
+    uint64_t failures;  /* calls failed since vf_fault_arm */
+    bool reached;       /* transient/persistent: the k-th call happened; unique-site: a call failed */
+    const char *api;    /* first failed call: api name, NULL when none */
+    void *site;         /*   its raw return address */
+    const char *module; /*   its module file name (interned), NULL when unknown */
+    uintptr_t offset;   /*   its module-relative offset */
 } vf_fault_status;
 
 void vf_fault_status_get(vf_fault_status *out);
@@ -297,14 +313,15 @@ void vf_symbolize_return(const void *ret, vf_site *out);
 
 /* ---- rule table ----------------------------------------------------------------------------- */
 
-typedef struct vf_rule {
-    const char *id;       /* stable id: "HA-04" */
+typedef struct vf_rule
+{
+    const char *id; /* stable id: "HA-04" */
     vf_severity severity;
-    const char *title;    /* one line */
-    const char *doc;      /* public documentation URL (learn.microsoft.com) of the rule's first source,
-                           * e.g. "https://learn.microsoft.com/windows-hardware/drivers/ddi/ndis/
-                           * nf-ndis-ndiscanceltimerobject"; NULL for host-level ids */
-    bool checked;         /* whether this host checks it today (maintained in rules.c) */
+    const char *title; /* one line */
+    const char *doc;   /* public documentation URL (learn.microsoft.com) of the rule's first source,
+                        * e.g. "https://learn.microsoft.com/windows-hardware/drivers/ddi/ndis/
+                        * nf-ndis-ndiscanceltimerobject"; NULL for host-level ids */
+    bool checked;      /* whether this host checks it today (maintained in rules.c) */
 } vf_rule;
 
 size_t vf_rule_count(void);

@@ -10,7 +10,8 @@
 #include <stddef.h>
 #include <cmocka.h>
 
-typedef struct surface_entry {
+typedef struct surface_entry
+{
     const char *name;
     const void *address; /* NULL: provided as a macro */
 } surface_entry;

@@ -52,8 +52,8 @@ static void test_catalog_complete(void **state)
     {
         const char *family;
         int count;
-    } families[] = {{"LC", 16}, {"IN", 9}, {"HA", 13}, {"SD", 5}, {"UL", 3}, {"IT", 2}, {"TM", 5}, {"ME", 2},
-                    {"SM", 3},  {"PO", 4}, {"RX", 4},  {"TX", 2}, {"PT", 4}, {"IQ", 3}, {"OI", 1}, {"AP", 2}, {"AS", 2}};
+    } families[] = {{"LC", 16}, {"IN", 9}, {"HA", 13}, {"SD", 5}, {"UL", 3}, {"IT", 2}, {"TM", 5}, {"ME", 2}, {"SM", 3},
+                    {"PO", 4},  {"RX", 4}, {"TX", 2},  {"PT", 4}, {"IQ", 3}, {"OI", 1}, {"AP", 2}, {"AS", 2}};
     size_t total = 0;
     for (size_t f = 0; f < sizeof families / sizeof families[0]; f++)
     {

@@ -133,14 +133,23 @@ static int cmd_run(int argc, char **argv)
     ndishost_run_options_init(&o);
     o.progress = isatty(STDERR_FILENO);
     bool no_progress = false;
-    enum { OPT_FRAME_SIZE = 1000 };
+    enum
+    {
+        OPT_FRAME_SIZE = 1000
+    };
     static const struct option longopts[] = {
-        {"adapters", required_argument, NULL, 'a'},   {"cycles", required_argument, NULL, 'c'},
-        {"halt-action", required_argument, NULL, 'H'}, {"return-policy", required_argument, NULL, 'p'},
-        {"packets", required_argument, NULL, 'n'},    {"frame-size", required_argument, NULL, OPT_FRAME_SIZE},
-        {"registry", required_argument, NULL, 'r'},   {"json", required_argument, NULL, 'j'},
-        {"verbose", no_argument, NULL, 'v'},          {"no-progress", no_argument, NULL, 'q'},
-        {"help", no_argument, NULL, 'h'},             {NULL, 0, NULL, 0},
+        {"adapters", required_argument, NULL, 'a'},
+        {"cycles", required_argument, NULL, 'c'},
+        {"halt-action", required_argument, NULL, 'H'},
+        {"return-policy", required_argument, NULL, 'p'},
+        {"packets", required_argument, NULL, 'n'},
+        {"frame-size", required_argument, NULL, OPT_FRAME_SIZE},
+        {"registry", required_argument, NULL, 'r'},
+        {"json", required_argument, NULL, 'j'},
+        {"verbose", no_argument, NULL, 'v'},
+        {"no-progress", no_argument, NULL, 'q'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
     };
     int ch;
     optind = 1;

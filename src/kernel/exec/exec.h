@@ -43,10 +43,14 @@ void exec_sleep_ns(uint64_t ns);
 void exec_stall_ns(uint64_t ns);
 
 /* A host-internal mutex (never visible to drivers). */
-typedef struct exec_mutex {
+typedef struct exec_mutex
+{
     uint32_t state; /* 0 unlocked, 1 locked, 2 locked with waiters */
 } exec_mutex;
-#define EXEC_MUTEX_INIT {0}
+#define EXEC_MUTEX_INIT                                                                                                \
+    {                                                                                                                  \
+        0                                                                                                              \
+    }
 void exec_mutex_lock(exec_mutex *m);
 void exec_mutex_unlock(exec_mutex *m);
 
