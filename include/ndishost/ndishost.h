@@ -37,6 +37,7 @@ typedef struct ndishost_run_options {
     unsigned frame_len;        /* bytes per frame, 60..1514 */
     const char *registry;      /* registry file (docs/registry-file.md) or NULL */
     const char *json_path;     /* JSON report, NULL for none, "-" for stdout */
+    unsigned watchdog_ms;      /* 0: NDIS's defaults (pause, restart, halt 20 s; OIDs 12 s); else all of them */
     int verbose;               /* 0 quiet lifecycle, 1 every step, 2 also driver debug output */
     bool progress;             /* progress line on stderr for long runs */
     FILE *out;                 /* human output (NULL: stdout) */

@@ -290,16 +290,27 @@ static void edge_receive(void *ctx, ndis_adapter *a, PNET_BUFFER_LIST nbls, NDIS
     stat_add(&e->st.indicated, n);
     if (flags & NDIS_RECEIVE_FLAGS_RESOURCES)
         return; /* copied what it needed; the NBLs go back to the driver when the indicate returns */
+    ULONG return_flags = (flags & NDIS_RECEIVE_FLAGS_DISPATCH_LEVEL) ? NDIS_RETURN_FLAGS_DISPATCH_LEVEL : 0;
     if (e->cfg.policy == PE_RETURN_IMMEDIATE)
     {
         stat_add(&e->st.returned, n);
-        ndis_return_nbls(a, nbls, (flags & NDIS_RECEIVE_FLAGS_DISPATCH_LEVEL) ? NDIS_RETURN_FLAGS_DISPATCH_LEVEL : 0);
+        ndis_return_nbls(a, nbls, return_flags);
         return;
     }
     uint64_t due = e->cfg.policy == PE_RETURN_DELAY ? exec_now_ns() + (uint64_t)e->cfg.delay_ms * 1000000ull : 0;
     held *v = NULL;
     size_t k = 0;
     exec_mutex_lock(&e->lock);
+    /* A protocol whose binding is pausing holds nothing new: the pause waits for these NBLs, and
+     * the edge gave back what it held when the pause started (under this lock, so nothing slips in
+     * between). Only `never` keeps holding: it exists to exercise the watchdogs. */
+    if (e->cfg.policy != PE_RETURN_NEVER && ndis_adapter_get_state(a) == NDIS_ADAPTER_PAUSING)
+    {
+        exec_mutex_unlock(&e->lock);
+        stat_add(&e->st.returned, n);
+        ndis_return_nbls(a, nbls, return_flags);
+        return;
+    }
     for (PNET_BUFFER_LIST nbl = nbls, next; nbl; nbl = next)
     {
         next = nbl->Next;

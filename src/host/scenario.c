@@ -85,6 +85,7 @@ typedef struct run_ctx
     bool *up;              /* initialize succeeded this cycle */
     bool *running;         /* restart succeeded this cycle */
     uint64_t *expected_rx; /* edge frames each adapter should have received so far */
+    struct edge_hook *hooks; /* pause and watchdog hooks, one per adapter */
 } run_ctx;
 
 static void step(run_ctx *c, const ndis_adapter *a, const char *what, const char *fmt, ...)
@@ -103,9 +104,9 @@ static void step(run_ctx *c, const ndis_adapter *a, const char *what, const char
         va_end(ap);
     }
     if (a)
-        fprintf(c->out, "    %-10s %-28s %s\n", a->name, what, detail);
+        fprintf(c->out, "    %-10s %-30s %s\n", a->name, what, detail);
     else
-        fprintf(c->out, "  %-41s %s\n", what, detail);
+        fprintf(c->out, "  %-43s %s\n", what, detail);
     fflush(c->out);
 }
 
@@ -128,6 +129,12 @@ static const char *status_name(NDIS_STATUS st)
         return "NOT_SUPPORTED";
     case NDIS_STATUS_INVALID_OID:
         return "INVALID_OID";
+    case NDIS_STATUS_BUFFER_TOO_SHORT:
+        return "BUFFER_TOO_SHORT";
+    case NDIS_STATUS_INVALID_LENGTH:
+        return "INVALID_LENGTH";
+    case NDIS_STATUS_INVALID_DATA:
+        return "INVALID_DATA";
     default:
         snprintf(buf, sizeof buf, "0x%08X", (unsigned)st);
         return buf;
@@ -169,14 +176,53 @@ static void protocol_oids(run_ctx *c, ndis_adapter *a)
     st = ndis_adapter_oid(a, NdisRequestQueryInformation, OID_802_3_CURRENT_ADDRESS, mac, sizeof mac, &bytes, &needed);
     step(c, a, "OID_802_3_CURRENT_ADDRESS", "%s %02x:%02x:%02x:%02x:%02x:%02x", status_name(st), mac[0], mac[1], mac[2],
          mac[3], mac[4], mac[5]);
+    ULONG64 link_speed = 0;
+    st = ndis_adapter_oid(a, NdisRequestQueryInformation, OID_GEN_LINK_SPEED, &link_speed, sizeof(ULONG), &bytes,
+                          &needed);
+    step(c, a, "OID_GEN_LINK_SPEED", "%s", status_name(st));
+    /* The supported list the way a protocol sizes it: a short buffer first, then BytesNeeded. */
+    NDIS_OID probe = 0;
+    st = ndis_adapter_oid(a, NdisRequestQueryInformation, OID_GEN_SUPPORTED_LIST, &probe, sizeof probe, &bytes,
+                          &needed);
+    if ((st == NDIS_STATUS_BUFFER_TOO_SHORT || st == NDIS_STATUS_INVALID_LENGTH) && needed > sizeof probe &&
+        needed <= 64 * 1024)
+    {
+        void *list = malloc(needed);
+        if (!list)
+            abort();
+        ULONG size = needed;
+        st = ndis_adapter_oid(a, NdisRequestQueryInformation, OID_GEN_SUPPORTED_LIST, list, size, &bytes, &needed);
+        free(list);
+    }
+    step(c, a, "OID_GEN_SUPPORTED_LIST", "%s (%u bytes)", status_name(st), (unsigned)bytes);
     ULONG64 xmit_ok = 0;
     st = ndis_adapter_oid(a, NdisRequestQueryInformation, OID_GEN_XMIT_OK, &xmit_ok, sizeof xmit_ok, &bytes, &needed);
     step(c, a, "OID_GEN_XMIT_OK", "%s", status_name(st));
 }
 
-static size_t pause_watchdog(void *arg, ndis_adapter *a)
+typedef struct edge_hook {
+    struct run_ctx *c;
+    protocol_edge *edge;
+} edge_hook;
+
+static void pause_started(void *arg, ndis_adapter *a)
 {
-    return protocol_edge_release((protocol_edge *)arg, a);
+    protocol_edge_on_pause(((edge_hook *)arg)->edge, a);
+}
+
+/* The host's watchdog acts for the protocol: what it still holds goes back to the driver, and
+ * the user is told, since the run then waited for the watchdog's whole time-out. */
+static size_t watchdog_release(void *arg, ndis_adapter *a)
+{
+    edge_hook *h = arg;
+    size_t n = protocol_edge_release(h->edge, a);
+    if (n)
+    {
+        fprintf(h->c->out, "    %-10s watchdog: returned %zu receive NBL%s the protocol still held\n", a->name, n,
+                n == 1 ? "" : "s");
+        fflush(h->c->out);
+    }
+    return n;
 }
 
 static void run_cycle(run_ctx *c)
@@ -238,7 +284,7 @@ static void run_cycle(run_ctx *c)
         {
             if (!c->running[i])
                 continue;
-            ndis_pause_hooks hooks = {protocol_edge_on_pause, pause_watchdog, c->edges[i]};
+            ndis_pause_hooks hooks = {pause_started, watchdog_release, &c->hooks[i]};
             ndis_adapter_pause(c->adapters[i], &hooks);
             protocol_edge_stats s;
             protocol_edge_get_stats(c->edges[i], &s);
@@ -251,7 +297,7 @@ static void run_cycle(run_ctx *c)
     {
         if (!c->up[i])
             continue;
-        ndis_pause_hooks hooks = {NULL, pause_watchdog, c->edges[i]};
+        ndis_pause_hooks hooks = {NULL, watchdog_release, &c->hooks[i]};
         ndis_adapter_halt(c->adapters[i], (NDIS_HALT_ACTION)o->halt_action, &hooks);
         step(c, c->adapters[i], "MiniportHaltEx", "%s", ndishost_halt_action_name(o->halt_action));
     }
@@ -292,7 +338,8 @@ int ndishost_run(const ndishost_run_options *o, ndishost_run_result *r)
     c.up = calloc(n, sizeof *c.up);
     c.running = calloc(n, sizeof *c.running);
     c.expected_rx = calloc(n, sizeof *c.expected_rx);
-    if (!c.adapters || !c.configs || !c.edges || !c.up || !c.running || !c.expected_rx)
+    c.hooks = calloc(n, sizeof *c.hooks);
+    if (!c.adapters || !c.configs || !c.edges || !c.up || !c.running || !c.expected_rx || !c.hooks)
         abort();
 
     int rc = NDISHOST_EXIT_USAGE;
@@ -307,6 +354,13 @@ int ndishost_run(const ndishost_run_options *o, ndishost_run_result *r)
         }
     }
 
+    ndis_timeouts timeouts = {20LL * 1000000000LL, 20LL * 1000000000LL, 12LL * 1000000000LL, 20LL * 1000000000LL};
+    if (o->watchdog_ms)
+    {
+        int64_t ns = (int64_t)o->watchdog_ms * 1000000LL;
+        timeouts = (ndis_timeouts){ns, ns, ns, ns};
+    }
+    ndis_set_timeouts(&timeouts);
     vf_findings_clear();
     vf_set_finding_hook(print_finding, out);
     if (o->verbose >= 2)
@@ -330,6 +384,7 @@ int ndishost_run(const ndishost_run_options *o, ndishost_run_result *r)
     {
         c.adapters[i] = ndis_adapter_create(c.driver, c.configs[i]);
         c.edges[i] = protocol_edge_create(&pcfg);
+        c.hooks[i] = (edge_hook){&c, c.edges[i]};
         protocol_edge_attach(c.edges[i], c.adapters[i]);
     }
 
@@ -434,5 +489,6 @@ out_configs:
     free(c.up);
     free(c.running);
     free(c.expected_rx);
+    free(c.hooks);
     return rc;
 }

@@ -37,6 +37,8 @@ static void usage(FILE *f)
           "      --frame-size BYTES    frame length, 60..1514 (default 128)\n"
           "  -r, --registry FILE       adapter registry (docs/registry-file.md)\n"
           "  -j, --json FILE           write the JSON report (docs/json-report.md); - for stdout\n"
+          "  -w, --watchdog MS         how long a pending pause, restart, OID or a halt may take before\n"
+          "                            the watchdog acts (default: 20000, OIDs 12000)\n"
           "  -v, --verbose             every lifecycle step of every cycle; twice: driver log too\n"
           "  -q, --no-progress         no progress line on long runs\n"
           "\n"
@@ -146,6 +148,7 @@ static int cmd_run(int argc, char **argv)
         {"frame-size", required_argument, NULL, OPT_FRAME_SIZE},
         {"registry", required_argument, NULL, 'r'},
         {"json", required_argument, NULL, 'j'},
+        {"watchdog", required_argument, NULL, 'w'},
         {"verbose", no_argument, NULL, 'v'},
         {"no-progress", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
@@ -154,7 +157,7 @@ static int cmd_run(int argc, char **argv)
     int ch;
     optind = 1;
     opterr = 0; /* one line of our own for every bad option */
-    while ((ch = getopt_long(argc, argv, ":a:c:H:p:n:r:j:vqh", longopts, NULL)) != -1)
+    while ((ch = getopt_long(argc, argv, ":a:c:H:p:n:r:j:w:vqh", longopts, NULL)) != -1)
     {
         switch (ch)
         {
@@ -190,6 +193,10 @@ static int cmd_run(int argc, char **argv)
             break;
         case 'j':
             o.json_path = optarg;
+            break;
+        case 'w':
+            if (parse_uint("--watchdog", optarg, 1, 3600000, &o.watchdog_ms))
+                return NDISHOST_EXIT_USAGE;
             break;
         case 'v':
             o.verbose++;
