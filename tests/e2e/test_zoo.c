@@ -35,7 +35,7 @@ static const zoo_case zoo_cases[] = {
     {"ha10_work_item_leak", {NULL}, 1, NULL, NULL},
     {"ha10_config_leak", {NULL}, 1, NULL, NULL},
     {"ha10_mdl_leak", {NULL}, 1, NULL, NULL},
-    {"ha11_lc10_repost_on_return", {"--return-policy", "at-pause", NULL}, 1, NULL, NULL},
+    {"ha11_lc10_repost_on_return", {"--return-policy", "never", "--watchdog", "100", NULL}, 1, NULL, NULL},
     {"lc03_call_after_halt", {"--adapters", "2", NULL}, 1, NULL, NULL},
     {"lc05_pause_fails", {NULL}, 1, "ZooPause", NULL},
     {"lc06_pause_complete_unpended", {NULL}, 1, NULL, NULL},

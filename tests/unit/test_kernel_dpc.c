@@ -10,23 +10,14 @@
 #include <cmocka.h>
 
 #include "kernel/kernel_internal.h"
+#include "test_support.h"
 
 static uint32_t g_seq;
-
-static size_t count_rule(const char *rule)
-{
-    size_t n = 0;
-    for (size_t i = 0; i < vf_findings_count(); i++)
-        if (!strcmp(vf_findings_get(i)->rule, rule))
-            n++;
-    return n;
-}
 
 static int setup(void **state)
 {
     (void)state;
-    vf_findings_clear();
-    vf_set_irql(PASSIVE_LEVEL);
+    ts_reset_context();
     g_seq = 0;
     return 0;
 }

@@ -12,23 +12,7 @@
 #include <ndis.h>
 
 #include "kernel/kernel_internal.h"
-
-static size_t count_rule(const char *rule)
-{
-    size_t n = 0;
-    for (size_t i = 0; i < vf_findings_count(); i++)
-        if (!strcmp(vf_findings_get(i)->rule, rule))
-            n++;
-    return n;
-}
-
-static int setup(void **state)
-{
-    (void)state;
-    vf_findings_clear();
-    vf_set_irql(PASSIVE_LEVEL);
-    return 0;
-}
+#include "test_support.h"
 
 static NTSTATUS wait_ms(PVOID obj, LONGLONG ms)
 {
@@ -209,18 +193,18 @@ static void test_delay_execution(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup(test_event_layout_is_windows, setup),
-        cmocka_unit_test_setup(test_notification_event_stays_signalled, setup),
-        cmocka_unit_test_setup(test_synchronization_event_auto_resets, setup),
-        cmocka_unit_test_setup(test_timeouts, setup),
-        cmocka_unit_test_setup(test_wait_forever_is_woken_by_another_thread, setup),
-        cmocka_unit_test_setup(test_wait_at_dispatch_with_timeout_is_iq01, setup),
-        cmocka_unit_test_setup(test_wait_any_and_wait_all, setup),
-        cmocka_unit_test_setup(test_wait_any_woken_by_another_thread, setup),
-        cmocka_unit_test_setup(test_semaphore, setup),
-        cmocka_unit_test_setup(test_ndis_event, setup),
-        cmocka_unit_test_setup(test_ndis_wait_event_above_passive_is_iq01, setup),
-        cmocka_unit_test_setup(test_delay_execution, setup),
+        cmocka_unit_test_setup(test_event_layout_is_windows, ts_setup_passive),
+        cmocka_unit_test_setup(test_notification_event_stays_signalled, ts_setup_passive),
+        cmocka_unit_test_setup(test_synchronization_event_auto_resets, ts_setup_passive),
+        cmocka_unit_test_setup(test_timeouts, ts_setup_passive),
+        cmocka_unit_test_setup(test_wait_forever_is_woken_by_another_thread, ts_setup_passive),
+        cmocka_unit_test_setup(test_wait_at_dispatch_with_timeout_is_iq01, ts_setup_passive),
+        cmocka_unit_test_setup(test_wait_any_and_wait_all, ts_setup_passive),
+        cmocka_unit_test_setup(test_wait_any_woken_by_another_thread, ts_setup_passive),
+        cmocka_unit_test_setup(test_semaphore, ts_setup_passive),
+        cmocka_unit_test_setup(test_ndis_event, ts_setup_passive),
+        cmocka_unit_test_setup(test_ndis_wait_event_above_passive_is_iq01, ts_setup_passive),
+        cmocka_unit_test_setup(test_delay_execution, ts_setup_passive),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

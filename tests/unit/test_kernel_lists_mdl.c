@@ -9,36 +9,22 @@
 #include <cmocka.h>
 
 #include "kernel/kernel_internal.h"
+#include "test_support.h"
 
 static vf_owner *g_owner;
 static vf_frame g_frame;
 
-static size_t count_rule(const char *rule)
-{
-    size_t n = 0;
-    for (size_t i = 0; i < vf_findings_count(); i++)
-        if (!strcmp(vf_findings_get(i)->rule, rule))
-            n++;
-    return n;
-}
-
 static int setup(void **state)
 {
     (void)state;
-    vf_findings_clear();
-    vf_set_irql(PASSIVE_LEVEL);
-    g_owner = vf_owner_create(VF_OWNER_DRIVER, NULL, "driver lists-test");
-    vf_enter(&g_frame, VF_CB_DRIVER_ENTRY, g_owner);
+    g_owner = ts_frame_setup(&g_frame, "driver lists-test");
     return 0;
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    vf_leave(&g_frame);
-    vf_ledger_report_leftovers(g_owner, NULL, "test end");
-    vf_owner_destroy(g_owner);
-    vf_findings_clear();
+    ts_frame_teardown(&g_frame, g_owner);
     return 0;
 }
 

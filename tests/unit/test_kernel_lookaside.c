@@ -12,6 +12,7 @@
 #include <ndis.h>
 
 #include "kernel/kernel_internal.h"
+#include "test_support.h"
 
 #define TAG 0x6B6F6F4Cu
 #define ENTRY_SIZE 200
@@ -25,22 +26,10 @@ static ULONG g_tag;
 static vf_callback g_cb;
 static PLOOKASIDE_LIST_EX g_ex_seen;
 
-static size_t count_rule(const char *rule)
-{
-    size_t n = 0;
-    for (size_t i = 0; i < vf_findings_count(); i++)
-        if (!strcmp(vf_findings_get(i)->rule, rule))
-            n++;
-    return n;
-}
-
 static int setup(void **state)
 {
     (void)state;
-    vf_findings_clear();
-    vf_set_irql(PASSIVE_LEVEL);
-    g_owner = vf_owner_create(VF_OWNER_DRIVER, NULL, "driver lookaside-test");
-    vf_enter(&g_frame, VF_CB_DRIVER_ENTRY, g_owner);
+    g_owner = ts_frame_setup(&g_frame, "driver lookaside-test");
     g_allocs = g_frees = 0;
     return 0;
 }
@@ -48,10 +37,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     (void)state;
-    vf_leave(&g_frame);
-    vf_ledger_report_leftovers(g_owner, NULL, "test end");
-    vf_owner_destroy(g_owner);
-    vf_findings_clear();
+    ts_frame_teardown(&g_frame, g_owner);
     return 0;
 }
 

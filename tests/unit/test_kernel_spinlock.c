@@ -11,23 +11,7 @@
 #include <ndis.h>
 
 #include "kernel/kernel_internal.h"
-
-static size_t count_rule(const char *rule)
-{
-    size_t n = 0;
-    for (size_t i = 0; i < vf_findings_count(); i++)
-        if (!strcmp(vf_findings_get(i)->rule, rule))
-            n++;
-    return n;
-}
-
-static int setup(void **state)
-{
-    (void)state;
-    vf_findings_clear();
-    vf_set_irql(PASSIVE_LEVEL);
-    return 0;
-}
+#include "test_support.h"
 
 #define ROUNDS 100000
 
@@ -239,16 +223,16 @@ static void test_interlocked_lists(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup(test_mutual_exclusion_between_two_threads, setup),
-        cmocka_unit_test_setup(test_acquire_raises_and_release_restores_irql, setup),
-        cmocka_unit_test_setup(test_try_acquire_fails_when_held, setup),
-        cmocka_unit_test_setup(test_recursive_acquire_is_iq03_not_a_hang, setup),
-        cmocka_unit_test_setup(test_release_of_free_lock_is_iq03, setup),
-        cmocka_unit_test_setup(test_dpc_level_acquire_at_passive_is_iq01, setup),
-        cmocka_unit_test_setup(test_lower_irql_to_higher_is_iq01, setup),
-        cmocka_unit_test_setup(test_ndis_spin_lock, setup),
-        cmocka_unit_test_setup(test_ndis_spin_lock_charged_to_owner, setup),
-        cmocka_unit_test_setup(test_interlocked_lists, setup),
+        cmocka_unit_test_setup(test_mutual_exclusion_between_two_threads, ts_setup_passive),
+        cmocka_unit_test_setup(test_acquire_raises_and_release_restores_irql, ts_setup_passive),
+        cmocka_unit_test_setup(test_try_acquire_fails_when_held, ts_setup_passive),
+        cmocka_unit_test_setup(test_recursive_acquire_is_iq03_not_a_hang, ts_setup_passive),
+        cmocka_unit_test_setup(test_release_of_free_lock_is_iq03, ts_setup_passive),
+        cmocka_unit_test_setup(test_dpc_level_acquire_at_passive_is_iq01, ts_setup_passive),
+        cmocka_unit_test_setup(test_lower_irql_to_higher_is_iq01, ts_setup_passive),
+        cmocka_unit_test_setup(test_ndis_spin_lock, ts_setup_passive),
+        cmocka_unit_test_setup(test_ndis_spin_lock_charged_to_owner, ts_setup_passive),
+        cmocka_unit_test_setup(test_interlocked_lists, ts_setup_passive),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -11,14 +11,6 @@
 
 #include "kernel/kernel_internal.h"
 
-static int setup(void **state)
-{
-    (void)state;
-    vf_findings_clear();
-    vf_set_irql(PASSIVE_LEVEL);
-    return 0;
-}
-
 typedef struct probe
 {
     KEVENT fired;
@@ -173,12 +165,12 @@ static void test_processor_queries(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup(test_relative_timer_queues_dpc_charged_to_setter, setup),
-        cmocka_unit_test_setup(test_set_on_set_timer_returns_true_and_cancel, setup),
-        cmocka_unit_test_setup(test_absolute_due_time_and_wait_on_timer, setup),
-        cmocka_unit_test_setup(test_periodic_timer, setup),
-        cmocka_unit_test_setup(test_time_queries, setup),
-        cmocka_unit_test_setup(test_processor_queries, setup),
+        cmocka_unit_test_setup(test_relative_timer_queues_dpc_charged_to_setter, ts_setup_passive),
+        cmocka_unit_test_setup(test_set_on_set_timer_returns_true_and_cancel, ts_setup_passive),
+        cmocka_unit_test_setup(test_absolute_due_time_and_wait_on_timer, ts_setup_passive),
+        cmocka_unit_test_setup(test_periodic_timer, ts_setup_passive),
+        cmocka_unit_test_setup(test_time_queries, ts_setup_passive),
+        cmocka_unit_test_setup(test_processor_queries, ts_setup_passive),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -12,6 +12,7 @@
 #include "ndis/datapath.h"
 #include "ndis/handles.h"
 #include "ndis/nbl_pool.h"
+#include "test_support.h"
 
 static ndis_driver g_drv;
 static ndis_adapter *g_a;
@@ -28,15 +29,6 @@ static unsigned g_n_sent;
 static PNET_BUFFER_LIST g_held[64];
 static unsigned g_n_held;
 static unsigned g_completed;
-
-static size_t count_rule(const char *rule)
-{
-    size_t n = 0;
-    for (size_t i = 0; i < vf_findings_count(); i++)
-        if (!strcmp(vf_findings_get(i)->rule, rule))
-            n++;
-    return n;
-}
 
 static void mp_return(NDIS_HANDLE ctx, PNET_BUFFER_LIST nbls, ULONG flags)
 {

@@ -12,57 +12,25 @@
 #include "kernel/kernel_internal.h"
 #include "ndis/handles.h"
 #include "ndis/ndis_internal.h"
+#include "test_support.h"
 
 #define TAG 0x74736554u /* 'Test' */
 
 static ndis_driver g_drv, g_drv2;
 
-static size_t count_rule(const char *rule)
-{
-    size_t n = 0;
-    for (size_t i = 0; i < vf_findings_count(); i++)
-        if (!strcmp(vf_findings_get(i)->rule, rule))
-            n++;
-    return n;
-}
-
-static const vf_finding *first_rule(const char *rule)
-{
-    for (size_t i = 0; i < vf_findings_count(); i++)
-        if (!strcmp(vf_findings_get(i)->rule, rule))
-            return vf_findings_get(i);
-    return NULL;
-}
-
-static void make_driver(ndis_driver *d, const char *name)
-{
-    memset(d, 0, sizeof *d);
-    d->magic = NDIS_DRIVER_MAGIC;
-    d->owner = vf_owner_create(VF_OWNER_DRIVER, NULL, name);
-    ndis_handle_register(d);
-}
-
 static int setup(void **state)
 {
     (void)state;
-    make_driver(&g_drv, "driver mem-a");
-    make_driver(&g_drv2, "driver mem-b");
-    vf_findings_clear();
-    vf_set_irql(PASSIVE_LEVEL);
+    ts_driver_open(&g_drv, "driver mem-a");
+    ts_driver_setup(&g_drv2, "driver mem-b");
     return 0;
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    ndis_driver *ds[2] = {&g_drv, &g_drv2};
-    for (int i = 0; i < 2; i++)
-    {
-        vf_ledger_report_leftovers(ds[i]->owner, NULL, "test end");
-        ndis_handle_unregister(ds[i]);
-        vf_owner_destroy(ds[i]->owner);
-    }
-    vf_findings_clear();
+    ts_driver_teardown(&g_drv);
+    ts_driver_teardown(&g_drv2);
     return 0;
 }
 

@@ -11,33 +11,16 @@
 
 #include "ndis/handles.h"
 #include "ndis/nbl_pool.h"
+#include "test_support.h"
 
 static ndis_driver g_drv;
 static NDIS_HANDLE g_pool;
 
-static size_t count_rule(const char *rule)
-{
-    size_t n = 0;
-    for (size_t i = 0; i < vf_findings_count(); i++)
-        if (!strcmp(vf_findings_get(i)->rule, rule))
-            n++;
-    return n;
-}
-
 static int setup(void **state)
 {
     (void)state;
-    memset(&g_drv, 0, sizeof g_drv);
-    g_drv.magic = NDIS_DRIVER_MAGIC;
-    g_drv.owner = vf_owner_create(VF_OWNER_DRIVER, NULL, "driver data");
-    ndis_handle_register(&g_drv);
-    NET_BUFFER_LIST_POOL_PARAMETERS p = {
-        .Header = {NDIS_OBJECT_TYPE_DEFAULT, NET_BUFFER_LIST_POOL_PARAMETERS_REVISION_1,
-                   NDIS_SIZEOF_NET_BUFFER_LIST_POOL_PARAMETERS_REVISION_1},
-        .fAllocateNetBuffer = TRUE,
-    };
-    g_pool = NdisAllocateNetBufferListPool(&g_drv, &p);
-    assert_non_null(g_pool);
+    ts_driver_open(&g_drv, "driver data");
+    g_pool = ts_nbl_pool(&g_drv, 0);
     vf_findings_clear();
     return 0;
 }
@@ -46,8 +29,7 @@ static int teardown(void **state)
 {
     (void)state;
     NdisFreeNetBufferListPool(g_pool);
-    ndis_handle_unregister(&g_drv);
-    vf_owner_destroy(g_drv.owner);
+    ts_driver_close(&g_drv);
     vf_findings_clear();
     return 0;
 }

@@ -11,33 +11,14 @@
 
 #include "ndis/handles.h"
 #include "ndis/nbl_pool.h"
+#include "test_support.h"
 
 static ndis_driver g_drv;
-
-static size_t count_rule(const char *rule)
-{
-    size_t n = 0;
-    for (size_t i = 0; i < vf_findings_count(); i++)
-        if (!strcmp(vf_findings_get(i)->rule, rule))
-            n++;
-    return n;
-}
-
-static const vf_finding *find_rule(const char *rule)
-{
-    for (size_t i = 0; i < vf_findings_count(); i++)
-        if (!strcmp(vf_findings_get(i)->rule, rule))
-            return vf_findings_get(i);
-    return NULL;
-}
 
 static int setup(void **state)
 {
     (void)state;
-    memset(&g_drv, 0, sizeof g_drv);
-    g_drv.magic = NDIS_DRIVER_MAGIC;
-    g_drv.owner = vf_owner_create(VF_OWNER_DRIVER, NULL, "driver test");
-    ndis_handle_register(&g_drv);
+    ts_driver_open(&g_drv, "driver test");
     vf_findings_clear();
     return 0;
 }
@@ -45,8 +26,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     (void)state;
-    ndis_handle_unregister(&g_drv);
-    vf_owner_destroy(g_drv.owner);
+    ts_driver_close(&g_drv);
     vf_findings_clear();
     return 0;
 }
@@ -185,7 +165,7 @@ static void test_double_free_is_po04(void **state)
     NdisFreeNetBufferList(nbl);
     assert_int_equal(vf_findings_count(), 0);
     NdisFreeNetBufferList(nbl);
-    const vf_finding *f = find_rule("PO-04");
+    const vf_finding *f = first_rule("PO-04");
     assert_non_null(f);
     assert_int_equal(f->severity, VF_SEV_ERROR);
     NdisFreeNetBufferListPool(pool);
@@ -220,7 +200,7 @@ static void test_pool_freed_with_live_nbl_is_ha07(void **state)
     NDIS_HANDLE pool = NdisAllocateNetBufferListPool(&g_drv, &p);
     PNET_BUFFER_LIST nbl = NdisAllocateNetBufferAndNetBufferList(pool, 0, 0, NULL, 0, 0);
     NdisFreeNetBufferListPool(pool);
-    const vf_finding *f = find_rule("HA-07");
+    const vf_finding *f = first_rule("HA-07");
     assert_non_null(f);
     assert_int_equal(f->severity, VF_SEV_ERROR);
     /* The zombie pool still accepts the late free, without a second finding. */
@@ -244,7 +224,7 @@ static void test_nb_pool_freed_with_live_nb_is_warning(void **state)
     assert_int_equal(NET_BUFFER_DATA_LENGTH(nb), 256);
     assert_non_null(NET_BUFFER_FIRST_MDL(nb));
     NdisFreeNetBufferPool(pool);
-    const vf_finding *f = find_rule("HA-07");
+    const vf_finding *f = first_rule("HA-07");
     assert_non_null(f);
     assert_int_equal(f->severity, VF_SEV_WARNING);
     NdisFreeNetBuffer(nb);

@@ -14,28 +14,15 @@
 #include "ndis/handles.h"
 #include "ndis/ndis_internal.h"
 #include "ndis/ndis_kernel.h"
+#include "test_support.h"
 
 static ndis_driver g_drv;
 static uint32_t g_seq;
 
-static size_t count_rule(const char *rule)
-{
-    size_t n = 0;
-    for (size_t i = 0; i < vf_findings_count(); i++)
-        if (!strcmp(vf_findings_get(i)->rule, rule))
-            n++;
-    return n;
-}
-
 static int setup(void **state)
 {
     (void)state;
-    memset(&g_drv, 0, sizeof g_drv);
-    g_drv.magic = NDIS_DRIVER_MAGIC;
-    g_drv.owner = vf_owner_create(VF_OWNER_DRIVER, NULL, "driver timer-test");
-    ndis_handle_register(&g_drv);
-    vf_findings_clear();
-    vf_set_irql(PASSIVE_LEVEL);
+    ts_driver_setup(&g_drv, "driver timer-test");
     g_seq = 0;
     return 0;
 }
@@ -44,10 +31,7 @@ static int teardown(void **state)
 {
     (void)state;
     KeFlushQueuedDpcs();
-    vf_ledger_report_leftovers(g_drv.owner, NULL, "test end");
-    ndis_handle_unregister(&g_drv);
-    vf_owner_destroy(g_drv.owner);
-    vf_findings_clear();
+    ts_driver_teardown(&g_drv);
     return 0;
 }
 

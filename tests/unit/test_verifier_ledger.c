@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "verifier/verifier.h"
+#include "test_support.h"
 
 static int setup(void **state)
 {
@@ -135,14 +136,6 @@ static void reclaim_plain(vf_res *r)
     reclaim_order[reclaim_n++] = (int)r->size;
 }
 
-static const vf_finding *find_rule(const char *rule)
-{
-    for (size_t i = 0; i < vf_findings_count(); i++)
-        if (strcmp(vf_findings_get(i)->rule, rule) == 0)
-            return vf_findings_get(i);
-    return NULL;
-}
-
 static void test_report_leftovers_then_reclaim(void **state)
 {
     (void)state;
@@ -176,7 +169,7 @@ static void test_report_leftovers_then_reclaim(void **state)
     assert_int_equal(n, 3);
     assert_int_equal(vf_findings_count(), 3);
 
-    const vf_finding *ft = find_rule("HA-04");
+    const vf_finding *ft = first_rule("HA-04");
     assert_non_null(ft);
     assert_int_equal(ft->severity, VF_SEV_ERROR);
     assert_string_equal(ft->callback, "MiniportInitializeEx"); /* where it was acquired */
@@ -186,12 +179,12 @@ static void test_report_leftovers_then_reclaim(void **state)
     assert_non_null(strstr(ft->message, "allocated in MiniportInitializeEx"));
     assert_non_null(strstr(ft->message, "still allocated when MiniportHaltEx returned"));
 
-    const vf_finding *fp = find_rule("HA-05");
+    const vf_finding *fp = first_rule("HA-05");
     assert_non_null(fp);
     assert_non_null(strstr(fp->message, "256 bytes"));
     assert_non_null(strstr(fp->message, "'vnic'"));
 
-    const vf_finding *fs = find_rule("HA-10");
+    const vf_finding *fs = first_rule("HA-10");
     assert_non_null(fs);
     assert_int_equal(fs->severity, VF_SEV_WARNING); /* NdisFreeSpinLock is a "should" */
     assert_string_equal(fs->callback, "MiniportRestart");
