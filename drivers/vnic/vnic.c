@@ -633,11 +633,13 @@ static VOID VnicHaltEx(NDIS_HANDLE MiniportAdapterContext, NDIS_HALT_ACTION Halt
      * to release: vnic is virtual.) */
     VnicHubDetach(adapter);
 
-    /* Cancel the receive timer. FALSE means it was not queued: it may have fired already, with its
-     * callback queued or running, so wait for every queued DPC, timer callbacks included. Nothing
-     * re-arms it any more: the adapter is off the hub. */
-    if (!NdisCancelTimerObject(adapter->RecvTimer))
-        KeFlushQueuedDpcs();
+    /* Cancel the receive timer, then wait for its callback. A FALSE return means the timer had
+     * already fired: its callback is queued or running. But TRUE does not mean no callback runs
+     * either: the hub re-arms the timer while an earlier expiry's callback may still be running.
+     * So wait for every queued and running DPC, timer callbacks included, either way. Nothing
+     * re-arms the timer any more: the adapter is off the hub. */
+    NdisCancelTimerObject(adapter->RecvTimer);
+    KeFlushQueuedDpcs();
     NdisFreeTimerObject(adapter->RecvTimer);
 
     /* Do not return while NDIS holds a receive indication of ours. */

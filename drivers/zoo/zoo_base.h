@@ -662,8 +662,9 @@ static VOID ZooBaseHalt(NDIS_HANDLE MiniportAdapterContext, NDIS_HALT_ACTION Hal
 #ifdef ZOO_HOOK_HALT_TIMER
     ZOO_HOOK_HALT_TIMER(adapter);
 #else
-    if (!NdisCancelTimerObject(adapter->RecvTimer))
-        KeFlushQueuedDpcs();
+    /* TRUE does not rule out an earlier expiry's callback still running: wait either way. */
+    NdisCancelTimerObject(adapter->RecvTimer);
+    KeFlushQueuedDpcs();
     NdisFreeTimerObject(adapter->RecvTimer);
 #endif
 

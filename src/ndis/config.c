@@ -1219,21 +1219,31 @@ static bool wstr_to_ulong(const WCHAR *w, size_t n, int base, ULONG *out)
     return true;
 }
 
+/* The start of every configuration call that returns its result through Status: PASSIVE_LEVEL,
+ * its pointer arguments (AP-02 naming them, `what`), a failure status until the call succeeds,
+ * then the configuration handle. NULL when the call fails here. */
+static cfg_handle *cfg_call_begin(NDIS_HANDLE ConfigurationHandle, PNDIS_STATUS Status, bool args_ok, const char *what,
+                                  const char *api, void *site)
+{
+    vf_check_irql_eq(PASSIVE_LEVEL, api, site);
+    if (!args_ok)
+    {
+        vf_report("AP-02", vf_current_owner(), VF_CB_NONE, site, "%s called with a NULL %s", api, what);
+        if (Status)
+            *Status = NDIS_STATUS_FAILURE;
+        return NULL;
+    }
+    *Status = NDIS_STATUS_FAILURE;
+    return handle_from(ConfigurationHandle, api, site);
+}
+
 VOID NdisReadConfiguration(PNDIS_STATUS Status, PNDIS_CONFIGURATION_PARAMETER *ParameterValue,
                            NDIS_HANDLE ConfigurationHandle, PNDIS_STRING Keyword, NDIS_PARAMETER_TYPE ParameterType)
 {
     void *site = VF_SITE();
-    vf_check_irql_eq(PASSIVE_LEVEL, "NdisReadConfiguration", site);
-    if (!Status || !ParameterValue || !Keyword || (Keyword->Length && !Keyword->Buffer))
-    {
-        vf_report("AP-02", vf_current_owner(), VF_CB_NONE, site,
-                  "NdisReadConfiguration called with a NULL Status, ParameterValue or Keyword");
-        if (Status)
-            *Status = NDIS_STATUS_FAILURE;
-        return;
-    }
-    *Status = NDIS_STATUS_FAILURE;
-    cfg_handle *h = handle_from(ConfigurationHandle, "NdisReadConfiguration", site);
+    cfg_handle *h = cfg_call_begin(ConfigurationHandle, Status,
+                                   Status && ParameterValue && Keyword && (!Keyword->Length || Keyword->Buffer),
+                                   "Status, ParameterValue or Keyword", "NdisReadConfiguration", site);
     if (!h)
         return;
     if (ParameterType > NdisParameterBinary)
@@ -1343,17 +1353,9 @@ VOID NdisWriteConfiguration(PNDIS_STATUS Status, NDIS_HANDLE ConfigurationHandle
                             PNDIS_CONFIGURATION_PARAMETER ParameterValue)
 {
     void *site = VF_SITE();
-    vf_check_irql_eq(PASSIVE_LEVEL, "NdisWriteConfiguration", site);
-    if (!Status || !Keyword || !ParameterValue || !Keyword->Length || !Keyword->Buffer)
-    {
-        vf_report("AP-02", vf_current_owner(), VF_CB_NONE, site,
-                  "NdisWriteConfiguration called with a NULL Status, Keyword or ParameterValue, or an empty Keyword");
-        if (Status)
-            *Status = NDIS_STATUS_FAILURE;
-        return;
-    }
-    *Status = NDIS_STATUS_FAILURE;
-    cfg_handle *h = handle_from(ConfigurationHandle, "NdisWriteConfiguration", site);
+    cfg_handle *h = cfg_call_begin(
+        ConfigurationHandle, Status, Status && Keyword && ParameterValue && Keyword->Length && Keyword->Buffer,
+        "Status, Keyword or ParameterValue, or an empty Keyword", "NdisWriteConfiguration", site);
     if (!h)
         return;
     cfg_type type;
@@ -1439,17 +1441,8 @@ VOID NdisReadNetworkAddress(PNDIS_STATUS Status, PVOID *NetworkAddress, PUINT Ne
                             NDIS_HANDLE ConfigurationHandle)
 {
     void *site = VF_SITE();
-    vf_check_irql_eq(PASSIVE_LEVEL, "NdisReadNetworkAddress", site);
-    if (!Status || !NetworkAddress || !NetworkAddressLength)
-    {
-        vf_report("AP-02", vf_current_owner(), VF_CB_NONE, site,
-                  "NdisReadNetworkAddress called with a NULL Status, NetworkAddress or NetworkAddressLength");
-        if (Status)
-            *Status = NDIS_STATUS_FAILURE;
-        return;
-    }
-    *Status = NDIS_STATUS_FAILURE;
-    cfg_handle *h = handle_from(ConfigurationHandle, "NdisReadNetworkAddress", site);
+    cfg_handle *h = cfg_call_begin(ConfigurationHandle, Status, Status && NetworkAddress && NetworkAddressLength,
+                                   "Status, NetworkAddress or NetworkAddressLength", "NdisReadNetworkAddress", site);
     if (!h)
         return;
     static const WCHAR keyword[] = {'N', 'e', 't', 'w', 'o', 'r', 'k', 'A', 'd', 'd', 'r', 'e', 's', 's'};
@@ -1504,17 +1497,9 @@ VOID NdisOpenConfigurationKeyByName(PNDIS_STATUS Status, NDIS_HANDLE Configurati
                                     PNDIS_HANDLE SubKeyHandle)
 {
     void *site = VF_SITE();
-    vf_check_irql_eq(PASSIVE_LEVEL, "NdisOpenConfigurationKeyByName", site);
-    if (!Status || !SubKeyName || !SubKeyHandle || (SubKeyName->Length && !SubKeyName->Buffer))
-    {
-        vf_report("AP-02", vf_current_owner(), VF_CB_NONE, site,
-                  "NdisOpenConfigurationKeyByName called with a NULL Status, SubKeyName or SubKeyHandle");
-        if (Status)
-            *Status = NDIS_STATUS_FAILURE;
-        return;
-    }
-    *Status = NDIS_STATUS_FAILURE;
-    cfg_handle *h = handle_from(ConfigurationHandle, "NdisOpenConfigurationKeyByName", site);
+    cfg_handle *h = cfg_call_begin(ConfigurationHandle, Status,
+                                   Status && SubKeyName && SubKeyHandle && (!SubKeyName->Length || SubKeyName->Buffer),
+                                   "Status, SubKeyName or SubKeyHandle", "NdisOpenConfigurationKeyByName", site);
     if (!h)
         return;
     if (vf_should_fail("NdisOpenConfigurationKeyByName", site))
@@ -1546,17 +1531,8 @@ VOID NdisOpenConfigurationKeyByIndex(PNDIS_STATUS Status, NDIS_HANDLE Configurat
                                      PNDIS_STRING KeyName, PNDIS_HANDLE KeyHandle)
 {
     void *site = VF_SITE();
-    vf_check_irql_eq(PASSIVE_LEVEL, "NdisOpenConfigurationKeyByIndex", site);
-    if (!Status || !KeyName || !KeyHandle)
-    {
-        vf_report("AP-02", vf_current_owner(), VF_CB_NONE, site,
-                  "NdisOpenConfigurationKeyByIndex called with a NULL Status, KeyName or KeyHandle");
-        if (Status)
-            *Status = NDIS_STATUS_FAILURE;
-        return;
-    }
-    *Status = NDIS_STATUS_FAILURE;
-    cfg_handle *h = handle_from(ConfigurationHandle, "NdisOpenConfigurationKeyByIndex", site);
+    cfg_handle *h = cfg_call_begin(ConfigurationHandle, Status, Status && KeyName && KeyHandle,
+                                   "Status, KeyName or KeyHandle", "NdisOpenConfigurationKeyByIndex", site);
     if (!h)
         return;
     exec_mutex_lock(&h->store->lock);

@@ -402,10 +402,10 @@ static bool pool_header_ok(const NDIS_OBJECT_HEADER *hd, USHORT size_r1, USHORT 
     return true;
 }
 
-NDIS_HANDLE NdisAllocateNetBufferListPool(NDIS_HANDLE NdisHandle, PNET_BUFFER_LIST_POOL_PARAMETERS Parameters)
+/* The checks both pool allocations start with: IRQL, the NdisHandle, a Parameters block. Returns
+ * the owner to charge the pool to, or NULL (after reporting) when NDIS fails the call. */
+static vf_owner *pool_alloc_owner(NDIS_HANDLE NdisHandle, const void *Parameters, const char *api, void *site)
 {
-    void *site = VF_SITE();
-    static const char api[] = "NdisAllocateNetBufferListPool";
     vf_check_irql_max(DISPATCH_LEVEL, api, site);
     vf_owner *owner = ndis_owner_from_handle(NdisHandle, api, site);
     if (!owner)
@@ -415,6 +415,48 @@ NDIS_HANDLE NdisAllocateNetBufferListPool(NDIS_HANDLE NdisHandle, PNET_BUFFER_LI
         vf_report("PO-01", owner, VF_CB_NONE, site, "%s: Parameters is NULL", api);
         return NULL;
     }
+    return owner;
+}
+
+/* Charges a new driver pool to its owner in the ledger, so that a pool still allocated at halt or
+ * unload is reported with the site that allocated it, then reclaimed. */
+static ndis_buf_pool *pool_charge(ndis_buf_pool *p, vf_res_kind kind, vf_owner *owner, void *site)
+{
+    p->owner = owner;
+    p->alloc_site = site;
+    p->res.kind = kind;
+    p->res.key = p;
+    p->res.tag = p->pool_tag;
+    p->res.reclaim = pool_reclaim;
+    p->res.embedded = true;
+    vf_ledger_insert(&p->res, owner, site);
+    return p;
+}
+
+/* The start of both pool frees: IRQL, the handle, and exactly one free per pool (a second is
+ * AP-01 and changes nothing). Returns the pool to free, or NULL. */
+static ndis_buf_pool *pool_free_begin(NDIS_HANDLE PoolHandle, bool want_nbl, const char *api, void *site)
+{
+    vf_check_irql_max(DISPATCH_LEVEL, api, site);
+    ndis_buf_pool *p = pool_from_handle(PoolHandle, want_nbl, api, site, false);
+    if (!p)
+        return NULL;
+    uint32_t expect = 0;
+    if (!__atomic_compare_exchange_n(&p->freed, &expect, 1, false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+    {
+        vf_report("AP-01", p->owner, VF_CB_NONE, site, "%s called twice for the same pool", api);
+        return NULL;
+    }
+    return p;
+}
+
+NDIS_HANDLE NdisAllocateNetBufferListPool(NDIS_HANDLE NdisHandle, PNET_BUFFER_LIST_POOL_PARAMETERS Parameters)
+{
+    void *site = VF_SITE();
+    static const char api[] = "NdisAllocateNetBufferListPool";
+    vf_owner *owner = pool_alloc_owner(NdisHandle, Parameters, api, site);
+    if (!owner)
+        return NULL;
     ULONG flags = Parameters->Header.Revision >= 2 ? Parameters->Flags : 0;
     if (!pool_header_ok(&Parameters->Header, NDIS_SIZEOF_NET_BUFFER_LIST_POOL_PARAMETERS_REVISION_1,
                         NDIS_SIZEOF_NET_BUFFER_LIST_POOL_PARAMETERS_REVISION_2, flags, api, owner, site))
@@ -445,31 +487,16 @@ NDIS_HANDLE NdisAllocateNetBufferListPool(NDIS_HANDLE NdisHandle, PNET_BUFFER_LI
     if (!p)
         return NULL;
     p->protocol_id = Parameters->ProtocolId;
-    p->owner = owner;
-    p->alloc_site = site;
-    p->res.kind = VF_RES_NBL_POOL;
-    p->res.key = p;
-    p->res.tag = Parameters->PoolTag;
-    p->res.reclaim = pool_reclaim;
-    p->res.embedded = true;
-    vf_ledger_insert(&p->res, owner, site);
-    return p;
+    return pool_charge(p, VF_RES_NBL_POOL, owner, site);
 }
 
 VOID NdisFreeNetBufferListPool(NDIS_HANDLE PoolHandle)
 {
     void *site = VF_SITE();
     static const char api[] = "NdisFreeNetBufferListPool";
-    vf_check_irql_max(DISPATCH_LEVEL, api, site);
-    ndis_buf_pool *p = pool_from_handle(PoolHandle, true, api, site, false);
+    ndis_buf_pool *p = pool_free_begin(PoolHandle, true, api, site);
     if (!p)
         return;
-    uint32_t expect = 0;
-    if (!__atomic_compare_exchange_n(&p->freed, &expect, 1, false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
-    {
-        vf_report("AP-01", p->owner, VF_CB_NONE, site, "%s called twice for the same pool", api);
-        return;
-    }
     uint32_t live = __atomic_load_n(&p->live, __ATOMIC_ACQUIRE);
     uint32_t indicated = __atomic_load_n(&p->indicated, __ATOMIC_ACQUIRE);
     /* Policy: NBLs still indicated are the subject of LC-10 / HA-11 (reported with the indicate's
@@ -486,15 +513,9 @@ NDIS_HANDLE NdisAllocateNetBufferPool(NDIS_HANDLE NdisHandle, PNET_BUFFER_POOL_P
 {
     void *site = VF_SITE();
     static const char api[] = "NdisAllocateNetBufferPool";
-    vf_check_irql_max(DISPATCH_LEVEL, api, site);
-    vf_owner *owner = ndis_owner_from_handle(NdisHandle, api, site);
+    vf_owner *owner = pool_alloc_owner(NdisHandle, Parameters, api, site);
     if (!owner)
         return NULL;
-    if (!Parameters)
-    {
-        vf_report("PO-01", owner, VF_CB_NONE, site, "%s: Parameters is NULL", api);
-        return NULL;
-    }
     ULONG flags = Parameters->Header.Revision >= 2 ? Parameters->Flags : 0;
     if (!pool_header_ok(&Parameters->Header, NDIS_SIZEOF_NET_BUFFER_POOL_PARAMETERS_REVISION_1,
                         NDIS_SIZEOF_NET_BUFFER_POOL_PARAMETERS_REVISION_2, flags, api, owner, site))
@@ -504,31 +525,16 @@ NDIS_HANDLE NdisAllocateNetBufferPool(NDIS_HANDLE NdisHandle, PNET_BUFFER_POOL_P
     ndis_buf_pool *p = pool_new(false, 0, FALSE, Parameters->DataSize, Parameters->PoolTag, flags);
     if (!p)
         return NULL;
-    p->owner = owner;
-    p->alloc_site = site;
-    p->res.kind = VF_RES_NB_POOL;
-    p->res.key = p;
-    p->res.tag = Parameters->PoolTag;
-    p->res.reclaim = pool_reclaim;
-    p->res.embedded = true;
-    vf_ledger_insert(&p->res, owner, site);
-    return p;
+    return pool_charge(p, VF_RES_NB_POOL, owner, site);
 }
 
 VOID NdisFreeNetBufferPool(NDIS_HANDLE PoolHandle)
 {
     void *site = VF_SITE();
     static const char api[] = "NdisFreeNetBufferPool";
-    vf_check_irql_max(DISPATCH_LEVEL, api, site);
-    ndis_buf_pool *p = pool_from_handle(PoolHandle, false, api, site, false);
+    ndis_buf_pool *p = pool_free_begin(PoolHandle, false, api, site);
     if (!p)
         return;
-    uint32_t expect = 0;
-    if (!__atomic_compare_exchange_n(&p->freed, &expect, 1, false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
-    {
-        vf_report("AP-01", p->owner, VF_CB_NONE, site, "%s called twice for the same pool", api);
-        return;
-    }
     uint32_t live = __atomic_load_n(&p->live, __ATOMIC_ACQUIRE);
     /* The NB-pool page says "should" free the NET_BUFFERs first: a warning (HA-07 W part). */
     if (live)
@@ -595,12 +601,7 @@ static PNET_BUFFER_LIST nbl_alloc(ndis_buf_pool *p, USHORT ctx_size, USHORT ctx_
     ndis_item_hdr *h = ndis_pool_item_take(p);
     if (!h)
         return NULL;
-    PNET_BUFFER_LIST nbl = (PNET_BUFFER_LIST)(h + 1);
-    h->magic = NDIS_ITEM_MAGIC_LIVE;
-    h->self = nbl;
-    h->pool = p;
-    h->kind = NDIS_ITEM_NBL;
-    h->site = site;
+    PNET_BUFFER_LIST nbl = ndis_item_start(h, p, NDIS_ITEM_NBL, site);
     h->ctx_prealloc = p->context_size;
     nbl->NdisPoolHandle = p;
     if (p->context_size)
@@ -613,13 +614,8 @@ static PNET_BUFFER_LIST nbl_alloc(ndis_buf_pool *p, USHORT ctx_size, USHORT ctx_
     if (p->allocate_nb)
     {
         ndis_item_hdr *nh = prealloc_nb_hdr(h);
-        PNET_BUFFER nb = (PNET_BUFFER)(nh + 1);
-        nh->magic = NDIS_ITEM_MAGIC_LIVE;
-        nh->self = nb;
-        nh->pool = p;
-        nh->kind = NDIS_ITEM_NB;
+        PNET_BUFFER nb = ndis_item_start(nh, p, NDIS_ITEM_NB, site);
         nh->flags = NDIS_ITEM_F_PREALLOC_CHILD;
-        nh->site = site;
         ndis_item_state_set(nh, NDIS_ITEM_OWNED);
         nb->NdisPoolHandle = p;
         if (p->data_size)
@@ -675,20 +671,7 @@ PNET_BUFFER_LIST NdisAllocateNetBufferAndNetBufferList(NDIS_HANDLE PoolHandle, U
     PNET_BUFFER_LIST nbl = nbl_alloc(p, ContextSize, ContextBackFill, site);
     if (!nbl)
         return NULL;
-    PNET_BUFFER nb = nbl->FirstNetBuffer;
-    nb->MdlChain = MdlChain;
-    nb->DataOffset = DataOffset;
-    nb->DataLength = (ULONG)DataLength;
-    /* CurrentMdl is the MDL holding the first used byte. */
-    PMDL m = MdlChain;
-    ULONG off = DataOffset;
-    while (m && off >= m->ByteCount && m->Next)
-    {
-        off -= m->ByteCount;
-        m = m->Next;
-    }
-    nb->CurrentMdl = m;
-    nb->CurrentMdlOffset = off;
+    ndis_nb_set_data(nbl->FirstNetBuffer, MdlChain, DataOffset, (ULONG)DataLength);
     return nbl;
 }
 
@@ -871,12 +854,7 @@ PNET_BUFFER_LIST NdisAllocateCloneNetBufferList(PNET_BUFFER_LIST OriginalNetBuff
             NdisFreeCloneNetBufferList(clone, 0);
             return NULL;
         }
-        PNET_BUFFER nb = (PNET_BUFFER)(nh + 1);
-        nh->magic = NDIS_ITEM_MAGIC_LIVE;
-        nh->self = nb;
-        nh->pool = nbp;
-        nh->kind = NDIS_ITEM_NB;
-        nh->site = site;
+        PNET_BUFFER nb = ndis_item_start(nh, nbp, NDIS_ITEM_NB, site);
         ndis_item_state_set(nh, NDIS_ITEM_OWNED);
         nb->NdisPoolHandle = nbp;
         nb->MdlChain = src->MdlChain;

@@ -124,6 +124,19 @@ static inline void ndis_item_state_set(ndis_item_hdr *h, uint32_t to)
     __atomic_store_n(&h->state, to, __ATOMIC_RELEASE);
 }
 
+/* Stamps a slot from ndis_pool_item_take as a live item of `kind` from pool p, allocated at
+ * `site`, and returns the NBL or NB it holds. The state is left to the caller, who sets it once
+ * the item is complete. */
+static inline void *ndis_item_start(ndis_item_hdr *h, ndis_buf_pool *p, ndis_item_kind kind, void *site)
+{
+    h->magic = NDIS_ITEM_MAGIC_LIVE;
+    h->self = h + 1;
+    h->pool = p;
+    h->kind = kind;
+    h->site = site;
+    return h + 1;
+}
+
 /* ---- host pools (the protocol edge's own pools; no ledger, no fault injection) ---- */
 
 ndis_buf_pool *ndis_host_nbl_pool_create(USHORT context_size, BOOLEAN allocate_nb, ULONG data_size, ULONG tag);
@@ -142,6 +155,8 @@ ndis_item_hdr *ndis_pool_item_take(ndis_buf_pool *p);             /* a fresh zer
 void ndis_nb_init_pool_data(ndis_item_hdr *nbh, ULONG data_size); /* MDL + data after the NB */
 void ndis_nb_release_retreats(PNET_BUFFER nb);                    /* frees storage Retreat allocated */
 size_t ndis_nb_slot_extra(ULONG data_size);                       /* bytes of MDL + data after an NB */
+/* Points nb's used data at [offset, offset+length) of `chain` and locates CurrentMdl in it. */
+void ndis_nb_set_data(PNET_BUFFER nb, PMDL chain, ULONG offset, ULONG length);
 
 /* ---- MDL helpers (mdl.c) ---- */
 

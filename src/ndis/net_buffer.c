@@ -48,7 +48,17 @@ static void nb_locate(PNET_BUFFER nb)
     nb->CurrentMdlOffset = off;
 }
 
-ULONG ndis_nb_copy_out(PNET_BUFFER nb, ULONG offset, void *dst, ULONG len)
+void ndis_nb_set_data(PNET_BUFFER nb, PMDL chain, ULONG offset, ULONG length)
+{
+    nb->MdlChain = chain;
+    nb->DataOffset = offset;
+    nb->DataLength = length;
+    nb_locate(nb);
+}
+
+/* Copies between nb's used data from `offset` and a flat buffer: out of the NB into `out`, or,
+ * when out is NULL, from `in` into the NB. Stops at the end of the used data. */
+static ULONG nb_copy(PNET_BUFFER nb, ULONG offset, void *out, const void *in, ULONG len)
 {
     PMDL m = nb->MdlChain;
     ULONG skip = nb->DataOffset + offset;
@@ -68,7 +78,10 @@ ULONG ndis_nb_copy_out(PNET_BUFFER nb, ULONG offset, void *dst, ULONG len)
         ULONG n = mlen - skip;
         if (n > len - done)
             n = len - done;
-        memcpy((char *)dst + done, ndis_mdl_va(m) + skip, n);
+        if (out)
+            memcpy((char *)out + done, ndis_mdl_va(m) + skip, n);
+        else
+            memcpy(ndis_mdl_va(m) + skip, (const char *)in + done, n);
         done += n;
         skip = 0;
         m = m->Next;
@@ -76,32 +89,14 @@ ULONG ndis_nb_copy_out(PNET_BUFFER nb, ULONG offset, void *dst, ULONG len)
     return done;
 }
 
+ULONG ndis_nb_copy_out(PNET_BUFFER nb, ULONG offset, void *dst, ULONG len)
+{
+    return nb_copy(nb, offset, dst, NULL, len);
+}
+
 static ULONG nb_copy_in(PNET_BUFFER nb, ULONG offset, const void *src, ULONG len)
 {
-    PMDL m = nb->MdlChain;
-    ULONG skip = nb->DataOffset + offset;
-    ULONG avail = nb->DataLength > offset ? nb->DataLength - offset : 0;
-    if (len > avail)
-        len = avail;
-    ULONG done = 0;
-    while (m && done < len)
-    {
-        ULONG mlen = m->ByteCount;
-        if (skip >= mlen)
-        {
-            skip -= mlen;
-            m = m->Next;
-            continue;
-        }
-        ULONG n = mlen - skip;
-        if (n > len - done)
-            n = len - done;
-        memcpy(ndis_mdl_va(m) + skip, (const char *)src + done, n);
-        done += n;
-        skip = 0;
-        m = m->Next;
-    }
-    return done;
+    return nb_copy(nb, offset, NULL, src, len);
 }
 
 /* ---- pools ------------------------------------------------------------------------------------ */
@@ -142,12 +137,7 @@ static PNET_BUFFER nb_alloc(ndis_buf_pool *p, void *site)
     ndis_item_hdr *h = ndis_pool_item_take(p);
     if (!h)
         return NULL;
-    PNET_BUFFER nb = (PNET_BUFFER)(h + 1);
-    h->magic = NDIS_ITEM_MAGIC_LIVE;
-    h->self = nb;
-    h->pool = p;
-    h->kind = NDIS_ITEM_NB;
-    h->site = site;
+    PNET_BUFFER nb = ndis_item_start(h, p, NDIS_ITEM_NB, site);
     nb->NdisPoolHandle = p;
     ndis_item_state_set(h, NDIS_ITEM_OWNED);
     return nb;
@@ -175,10 +165,7 @@ PNET_BUFFER NdisAllocateNetBuffer(NDIS_HANDLE PoolHandle, PMDL MdlChain, ULONG D
     PNET_BUFFER nb = nb_alloc(p, site);
     if (!nb)
         return NULL;
-    nb->MdlChain = MdlChain;
-    nb->DataOffset = DataOffset;
-    nb->DataLength = (ULONG)DataLength;
-    nb_locate(nb);
+    ndis_nb_set_data(nb, MdlChain, DataOffset, (ULONG)DataLength);
     return nb;
 }
 

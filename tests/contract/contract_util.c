@@ -1,4 +1,5 @@
 #include "contract_util.h"
+#include "test_support.h"
 
 #include <dlfcn.h>
 #include <stdio.h>
@@ -87,6 +88,36 @@ int ct_teardown(void **state)
     return 0;
 }
 
+void ct_adapter_setup(void **state, ndis_driver **d, ndis_adapter **a, ndis_adapter_state up_to)
+{
+    ct_setup(state);
+    *d = ct_load();
+    *a = ndis_adapter_create(*d, NULL);
+    if (up_to == NDIS_ADAPTER_HALTED)
+        return;
+    assert_int_equal(ndis_adapter_initialize(*a), NDIS_STATUS_SUCCESS);
+    if (up_to == NDIS_ADAPTER_RUNNING)
+        assert_int_equal(ndis_adapter_restart(*a), NDIS_STATUS_SUCCESS);
+}
+
+int ct_adapter_teardown(void **state, ndis_driver **d, ndis_adapter **a)
+{
+    /* The driver's completion threads finish first, and the clean-up pause must neither pend nor
+     * call back into a test's observer whose frame is gone. */
+    ct.wait_threads();
+    ct.ctl->pause = (sc_async){.mode = SC_SYNC, .status = NDIS_STATUS_SUCCESS};
+    ct.ctl->observe = NULL;
+    if (ndis_adapter_get_state(*a) == NDIS_ADAPTER_RUNNING)
+        ndis_adapter_pause(*a, NULL);
+    if (ndis_adapter_get_state(*a) == NDIS_ADAPTER_PAUSED)
+        ndis_adapter_halt(*a, NdisHaltDeviceDisabled, NULL);
+    ndis_adapter_destroy(*a);
+    ndis_driver_unload(*d);
+    *a = NULL;
+    *d = NULL;
+    return ct_teardown(state);
+}
+
 ndis_driver *ct_load_expect(ndis_load_result expected)
 {
     ndis_driver *d = NULL;
@@ -107,11 +138,7 @@ ndis_driver *ct_load_expect(ndis_load_result expected)
 
 size_t ct_count(const char *rule)
 {
-    size_t n = 0;
-    for (size_t i = 0; i < vf_findings_count(); i++)
-        if (strcmp(vf_findings_get(i)->rule, rule) == 0)
-            n++;
-    return n;
+    return count_rule(rule);
 }
 
 void ct_print_findings(void)

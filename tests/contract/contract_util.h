@@ -34,6 +34,14 @@ int ct_group_teardown(void **state);
 int ct_setup(void **state);
 int ct_teardown(void **state);
 
+/* Per-test setup of the tests that drive one adapter: ct_setup, load the driver, create an
+ * adapter and bring it up to `up_to` (NDIS_ADAPTER_HALTED: created only, NDIS_ADAPTER_PAUSED:
+ * initialized, NDIS_ADAPTER_RUNNING: initialized and restarted), asserting each step. */
+void ct_adapter_setup(void **state, ndis_driver **d, ndis_adapter **a, ndis_adapter_state up_to);
+/* The teardown to match: takes the adapter down from wherever the test left it with the default
+ * script, destroys it, unloads the driver, clears *a and *d, then ct_teardown. */
+int ct_adapter_teardown(void **state, ndis_driver **d, ndis_adapter **a);
+
 /* ndis_driver_load of the scripted driver; asserts the result. */
 ndis_driver *ct_load_expect(ndis_load_result expected);
 #define ct_load() ct_load_expect(NDIS_LOAD_OK)

@@ -13,25 +13,13 @@ static ndis_adapter *a;
 
 static int setup(void **state)
 {
-    ct_setup(state);
-    d = ct_load();
-    a = ndis_adapter_create(d, NULL);
+    ct_adapter_setup(state, &d, &a, NDIS_ADAPTER_HALTED);
     return 0;
 }
 
 static int teardown(void **state)
 {
-    ct.wait_threads();
-    ndis_adapter_state s = ndis_adapter_get_state(a);
-    if (s == NDIS_ADAPTER_RUNNING)
-        ndis_adapter_pause(a, NULL);
-    if (ndis_adapter_get_state(a) == NDIS_ADAPTER_PAUSED)
-        ndis_adapter_halt(a, NdisHaltDeviceDisabled, NULL);
-    ndis_adapter_destroy(a);
-    ndis_driver_unload(d);
-    a = NULL;
-    d = NULL;
-    return ct_teardown(state);
+    return ct_adapter_teardown(state, &d, &a);
 }
 
 static void bring_up(void)

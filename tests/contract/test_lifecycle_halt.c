@@ -14,13 +14,10 @@ static int state_in_watchdog;
 
 static int setup(void **state)
 {
-    ct_setup(state);
     sem_init(&release, 0, 0);
     watchdog_calls = 0;
     state_in_watchdog = -1;
-    d = ct_load();
-    a = ndis_adapter_create(d, NULL);
-    assert_int_equal(ndis_adapter_initialize(a), NDIS_STATUS_SUCCESS);
+    ct_adapter_setup(state, &d, &a, NDIS_ADAPTER_PAUSED);
     return 0;
 }
 

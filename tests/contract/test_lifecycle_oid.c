@@ -9,27 +9,13 @@ static ndis_adapter *a;
 
 static int setup(void **state)
 {
-    ct_setup(state);
-    d = ct_load();
-    a = ndis_adapter_create(d, NULL);
-    assert_int_equal(ndis_adapter_initialize(a), NDIS_STATUS_SUCCESS);
-    assert_int_equal(ndis_adapter_restart(a), NDIS_STATUS_SUCCESS);
+    ct_adapter_setup(state, &d, &a, NDIS_ADAPTER_RUNNING);
     return 0;
 }
 
 static int teardown(void **state)
 {
-    ct.wait_threads();
-    ct.ctl->observe = NULL;
-    if (ndis_adapter_get_state(a) == NDIS_ADAPTER_RUNNING)
-        ndis_adapter_pause(a, NULL);
-    if (ndis_adapter_get_state(a) == NDIS_ADAPTER_PAUSED)
-        ndis_adapter_halt(a, NdisHaltDeviceDisabled, NULL);
-    ndis_adapter_destroy(a);
-    ndis_driver_unload(d);
-    a = NULL;
-    d = NULL;
-    return ct_teardown(state);
+    return ct_adapter_teardown(state, &d, &a);
 }
 
 typedef struct observation

@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "kernel/kernel_internal.h"
+#include "test_support.h"
 
 typedef struct probe
 {

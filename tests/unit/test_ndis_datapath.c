@@ -76,29 +76,14 @@ static void proto_send_complete(void *ctx, ndis_adapter *a, PNET_BUFFER_LIST nbl
 static int setup(void **state)
 {
     (void)state;
-    memset(&g_drv, 0, sizeof g_drv);
-    g_drv.magic = NDIS_DRIVER_MAGIC;
-    g_drv.owner = vf_owner_create(VF_OWNER_DRIVER, NULL, "driver dp");
+    ts_driver_open(&g_drv, "driver dp");
     g_drv.chars.ReturnNetBufferListsHandler = mp_return;
     g_drv.chars.SendNetBufferListsHandler = mp_send;
-    ndis_handle_register(&g_drv);
-    g_a = calloc(1, sizeof *g_a);
-    g_a->magic = NDIS_ADAPTER_MAGIC;
-    g_a->driver = &g_drv;
-    g_a->owner = vf_owner_create(VF_OWNER_ADAPTER, g_drv.owner, "adapter 0");
+    g_a = ts_dp_adapter_open(&g_drv);
     g_a->context = &g_drv;
-    g_a->state = NDIS_ADAPTER_RUNNING;
-    assert_int_equal(ndis_dp_adapter_init(g_a), 0);
     g_a->proto.receive = proto_receive;
     g_a->proto.send_complete = proto_send_complete;
-    ndis_handle_register(g_a);
-    NET_BUFFER_LIST_POOL_PARAMETERS p = {
-        .Header = {NDIS_OBJECT_TYPE_DEFAULT, NET_BUFFER_LIST_POOL_PARAMETERS_REVISION_1,
-                   NDIS_SIZEOF_NET_BUFFER_LIST_POOL_PARAMETERS_REVISION_1},
-        .fAllocateNetBuffer = TRUE,
-    };
-    g_pool = NdisAllocateNetBufferListPool(g_a, &p);
-    assert_non_null(g_pool);
+    g_pool = ts_nbl_pool(g_a, 0);
     g_n_returned = g_return_calls = g_return_flags = g_n_sent = g_n_held = g_completed = 0;
     vf_set_irql(PASSIVE_LEVEL);
     vf_findings_clear();
@@ -110,12 +95,8 @@ static int teardown(void **state)
     (void)state;
     vf_set_irql(PASSIVE_LEVEL);
     NdisFreeNetBufferListPool(g_pool);
-    ndis_handle_unregister(g_a);
-    ndis_handle_unregister(&g_drv);
-    ndis_dp_adapter_fini(g_a);
-    vf_owner_destroy(g_a->owner);
-    free(g_a);
-    vf_owner_destroy(g_drv.owner);
+    ts_dp_adapter_close(g_a);
+    ts_driver_close(&g_drv);
     vf_findings_clear();
     return 0;
 }

@@ -13,6 +13,7 @@
 #include "ndis/datapath.h"
 #include "ndis/handles.h"
 #include "ndis/nbl_pool.h"
+#include "test_support.h"
 
 static ndis_driver g_drv;
 static ndis_adapter *g_a;
@@ -63,28 +64,12 @@ static void mp_send(NDIS_HANDLE ctx, PNET_BUFFER_LIST nbls, NDIS_PORT_NUMBER por
 static int setup(void **state)
 {
     (void)state;
-    memset(&g_drv, 0, sizeof g_drv);
-    g_drv.magic = NDIS_DRIVER_MAGIC;
-    g_drv.owner = vf_owner_create(VF_OWNER_DRIVER, NULL, "driver edge");
+    ts_driver_open(&g_drv, "driver edge");
     g_drv.chars.ReturnNetBufferListsHandler = mp_return;
     g_drv.chars.SendNetBufferListsHandler = mp_send;
-    ndis_handle_register(&g_drv);
-    g_a = calloc(1, sizeof *g_a);
-    g_a->magic = NDIS_ADAPTER_MAGIC;
-    g_a->driver = &g_drv;
-    g_a->owner = vf_owner_create(VF_OWNER_ADAPTER, g_drv.owner, "adapter 0");
-    g_a->state = NDIS_ADAPTER_RUNNING;
+    g_a = ts_dp_adapter_open(&g_drv);
     memcpy(g_a->gen_attrs.CurrentMacAddress, "\x02\x00\x00\x00\x00\x01", 6);
-    assert_int_equal(ndis_dp_adapter_init(g_a), 0);
-    ndis_handle_register(g_a);
-    NET_BUFFER_LIST_POOL_PARAMETERS p = {
-        .Header = {NDIS_OBJECT_TYPE_DEFAULT, NET_BUFFER_LIST_POOL_PARAMETERS_REVISION_1,
-                   NDIS_SIZEOF_NET_BUFFER_LIST_POOL_PARAMETERS_REVISION_1},
-        .fAllocateNetBuffer = TRUE,
-        .DataSize = 2048,
-    };
-    g_pool = NdisAllocateNetBufferListPool(g_a, &p);
-    assert_non_null(g_pool);
+    g_pool = ts_nbl_pool(g_a, 2048);
     g_n_returned = g_return_calls = g_sent_seen = 0;
     g_return_inside_indicate = g_in_indicate = false;
     g_corrupt_index = -1;
@@ -96,12 +81,8 @@ static int teardown(void **state)
 {
     (void)state;
     NdisFreeNetBufferListPool(g_pool);
-    ndis_handle_unregister(g_a);
-    ndis_handle_unregister(&g_drv);
-    ndis_dp_adapter_fini(g_a);
-    vf_owner_destroy(g_a->owner);
-    free(g_a);
-    vf_owner_destroy(g_drv.owner);
+    ts_dp_adapter_close(g_a);
+    ts_driver_close(&g_drv);
     vf_findings_clear();
     return 0;
 }
