@@ -135,6 +135,8 @@ static const char *status_name(NDIS_STATUS st)
         return "INVALID_LENGTH";
     case NDIS_STATUS_INVALID_DATA:
         return "INVALID_DATA";
+    case NDIS_STATUS_REQUEST_ABORTED:
+        return "REQUEST_ABORTED";
     default:
         snprintf(buf, sizeof buf, "0x%08X", (unsigned)st);
         return buf;

@@ -211,8 +211,8 @@ NDIS_STATUS ndis_adapter_restart(ndis_adapter *a)
         {
             vf_report("LC-07", a->owner, VF_CB_RESTART, (void *)d->chars.RestartHandler,
                       "MiniportRestart returned NDIS_STATUS_PENDING and NdisMRestartComplete did not follow within "
-                      "%lld s",
-                      (long long)(g_timeouts.restart_ns / 1000000000LL));
+                      "%.1f s",
+                      (double)(g_timeouts.restart_ns) / 1e9);
             cst = NDIS_STATUS_FAILURE;
         }
         st = cst;
@@ -275,9 +275,9 @@ NDIS_STATUS ndis_adapter_pause(ndis_adapter *a, const ndis_pause_hooks *hooks)
         /* A completion was checked against LC-10 when NdisMPauseComplete was called. */
         if (!done)
             vf_report("LC-10", a->owner, VF_CB_PAUSE, (void *)d->chars.PauseHandler,
-                      "MiniportPause returned NDIS_STATUS_PENDING and NdisMPauseComplete did not follow within %lld s "
+                      "MiniportPause returned NDIS_STATUS_PENDING and NdisMPauseComplete did not follow within %.1f s "
                       "(%u receive NBLs outstanding, %u sends pending)",
-                      (long long)(g_timeouts.pause_ns / 1000000000LL), ndis_dp_rx_outstanding(a),
+                      (double)(g_timeouts.pause_ns) / 1e9, ndis_dp_rx_outstanding(a),
                       ndis_dp_tx_pending(a));
     }
     else
@@ -325,9 +325,9 @@ static void halt_watchdog(void *arg)
     if (halt_watch_wait(w, g_timeouts.halt_ns))
         return;
     vf_report("HA-01", w->a->owner, VF_CB_HALT, (void *)w->a->driver->chars.HaltHandlerEx,
-              "MiniportHaltEx has not returned after %lld s (%u receive NBLs outstanding); NDIS would bug-check "
+              "MiniportHaltEx has not returned after %.1f s (%u receive NBLs outstanding); NDIS would bug-check "
               "0x7C/0x25 (MINIPORT_HALT watchdog)",
-              (long long)(2 * g_timeouts.halt_ns / 1000000000LL), ndis_dp_rx_outstanding(w->a));
+              (double)(2 * g_timeouts.halt_ns) / 1e9, ndis_dp_rx_outstanding(w->a));
 }
 
 void ndis_adapter_halt(ndis_adapter *a, NDIS_HALT_ACTION action, const ndis_pause_hooks *hooks)

@@ -106,8 +106,8 @@ NDIS_STATUS ndis_adapter_oid(ndis_adapter *a, NDIS_REQUEST_TYPE type, NDIS_OID o
         {
             completed = false;
             vf_report("TX-02", a->owner, VF_CB_OID_REQUEST, (void *)d->chars.OidRequestHandler,
-                      "OID 0x%08X pended and was not completed within %lld s (NdisTimedOidComplete)", (unsigned)oid,
-                      (long long)(t->oid_ns / 1000000000LL));
+                      "OID 0x%08X pended and was not completed within %.1f s (NdisTimedOidComplete)", (unsigned)oid,
+                      (double)(t->oid_ns) / 1e9);
             st = NDIS_STATUS_REQUEST_ABORTED;
         }
     }

@@ -246,8 +246,18 @@ BOOLEAN NdisCancelTimerObject(NDIS_HANDLE TimerObject)
     exec_mutex_lock(&timers_lock);
     bool periodic = t->periodic;
     exec_mutex_unlock(&timers_lock);
-    bool irql_ok = periodic ? vf_check_irql_eq(PASSIVE_LEVEL, "NdisCancelTimerObject (periodic timer)", site)
-                            : vf_check_irql_max(DISPATCH_LEVEL, "NdisCancelTimerObject", site);
+    /* TM-03 (SDV PeriodicTimer): cancelling a periodic timer flushes its DPCs, so it needs PASSIVE. */
+    bool irql_ok = true;
+    if (periodic && vf_irql() != PASSIVE_LEVEL)
+    {
+        vf_report("TM-03", NULL, VF_CB_NONE, site,
+                  "NdisCancelTimerObject on a periodic timer at %s; a periodic timer must be cancelled at "
+                  "PASSIVE_LEVEL (the cancel waits for its callback)",
+                  vf_irql_name(vf_irql()));
+        irql_ok = false;
+    }
+    else if (!periodic)
+        irql_ok = vf_check_irql_max(DISPATCH_LEVEL, "NdisCancelTimerObject", site);
     BOOLEAN was = kernel_timer_cancel(&t->ktimer);
     /* Periodic: the documented flush, limited to this timer's DPC: a queued callback still runs,
      * and none is running when the call returns. Policy: skipped after an IQ-01 report, so that

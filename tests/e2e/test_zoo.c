@@ -46,6 +46,7 @@ static const zoo_case zoo_cases[] = {
     {"in04_pool_leak_on_failure", {NULL}, 1, NULL, NULL},
     {"in04_timer_leak_on_failure", {NULL}, 1, NULL, NULL},
     {"in05_initialize_pending", {NULL}, 1, "ZooInitialize", NULL},
+    {"tm03_periodic_cancel_at_dispatch", {NULL}, 1, NULL, NULL},
     {"tm04_free_queued_timer", {NULL}, 1, NULL, NULL},
     {"tm05_timer_after_halt", {"--adapters", "2", NULL}, 1, NULL, NULL},
     {"iq01_sleep_at_dispatch", {NULL}, 1, NULL, NULL},
@@ -63,6 +64,18 @@ static const zoo_case zoo_cases[] = {
     {"ul02_no_deregister", {NULL}, 1, "ZooUnload", NULL},
     {"ul03_missing_handler", {NULL}, 2, NULL, "CancelSendHandler"},
     {"ap01_foreign_handle", {NULL}, 1, NULL, NULL},
+    {"lc08_restart_bad_status", {NULL}, 1, "ZooRestart", NULL},
+    {"lc14_reset_complete_unpended", {NULL}, 1, NULL, NULL},
+    {"ha01_slow_halt", {"--watchdog", "300", NULL}, 1, "ZooHalt", NULL},
+    {"tm01_bad_timer_header", {NULL}, 1, NULL, NULL},
+    {"po01_bad_pool_parameters", {NULL}, 1, NULL, NULL},
+    {"po03_free_prealloc_nb", {NULL}, 1, NULL, NULL},
+    {"po04_double_free_nbl", {NULL}, 1, NULL, NULL},
+    {"rx02_reindicate_held", {"--return-policy", "never", "--watchdog", "300", NULL}, 1, NULL, NULL},
+    {"tx02_oid_never_completed", {"--watchdog", "300", NULL}, 1, "ZooOidRequest", NULL},
+    {"ap02_malformed_status_indication", {NULL}, 1, NULL, NULL},
+    {"as01_failed_assert", {NULL}, 1, NULL, NULL},
+    {"as02_debug_break", {NULL}, 1, NULL, NULL},
 };
 #define N_ZOO (sizeof zoo_cases / sizeof zoo_cases[0])
 

@@ -274,7 +274,7 @@ static void test_periodic_timer_repeats(void **state)
     NdisFreeTimerObject(t);
 }
 
-static void test_periodic_cancel_above_passive_is_iq01(void **state)
+static void test_periodic_cancel_above_passive_is_tm03(void **state)
 {
     (void)state;
     probe p;
@@ -285,7 +285,8 @@ static void test_periodic_cancel_above_passive_is_iq01(void **state)
     KeRaiseIrql(DISPATCH_LEVEL, &old);
     assert_true(NdisCancelTimerObject(t));
     KeLowerIrql(old);
-    assert_int_equal(count_rule("IQ-01"), 1);
+    assert_int_equal(count_rule("TM-03"), 1);
+    assert_int_equal(count_rule("IQ-01"), 0);
     NdisFreeTimerObject(t);
 }
 
@@ -509,7 +510,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_one_shot_cancel_does_not_wait_for_running_callback, setup, teardown),
         cmocka_unit_test_setup_teardown(test_periodic_cancel_waits_for_running_callback, setup, teardown),
         cmocka_unit_test_setup_teardown(test_periodic_timer_repeats, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_periodic_cancel_above_passive_is_iq01, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_periodic_cancel_above_passive_is_tm03, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_characteristics_is_tm01, setup, teardown),
         cmocka_unit_test_setup_teardown(test_allocation_fault_injection, setup, teardown),
         cmocka_unit_test_setup_teardown(test_free_while_set_is_tm04_and_safe, setup, teardown),
