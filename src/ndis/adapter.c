@@ -10,6 +10,7 @@
 
 #include "call_driver.h"
 #include "datapath.h"
+#include "halt_watchdog.h"
 #include "handles.h"
 #include "ndis_host.h"
 #include "ndis_kernel_hooks.h"
@@ -292,44 +293,6 @@ NDIS_STATUS ndis_adapter_pause(ndis_adapter *a, const ndis_pause_hooks *hooks)
     return NDIS_STATUS_SUCCESS;
 }
 
-typedef struct halt_watch
-{
-    ndis_adapter *a;
-    const ndis_pause_hooks *hooks;
-    uint32_t done; /* set when MiniportHaltEx returned */
-} halt_watch;
-
-static bool halt_watch_wait(halt_watch *w, int64_t timeout_ns)
-{
-    uint64_t deadline = exec_now_ns() + (uint64_t)timeout_ns;
-    while (!__atomic_load_n(&w->done, __ATOMIC_ACQUIRE))
-    {
-        uint64_t now = exec_now_ns();
-        if (now >= deadline)
-            return false;
-        exec_wait_u32(&w->done, 0, (int64_t)(deadline - now));
-    }
-    return true;
-}
-
-/* NDIS's halt watchdog (0x7C/0x25, sub-code 0x22). A halt handler blocked on receives the
- * protocol still holds is waiting correctly: the protocol is made to give them back first. */
-static void halt_watchdog(void *arg)
-{
-    halt_watch *w = arg;
-    if (halt_watch_wait(w, g_timeouts.halt_ns))
-        return;
-    size_t released = w->hooks && w->hooks->watchdog ? w->hooks->watchdog(w->hooks->arg, w->a) : 0;
-    if (released && ndis_log_hook)
-        ndis_log_hook(w->a, "halt watchdog: the protocol held %zu receive NBLs; returned them", released);
-    if (halt_watch_wait(w, g_timeouts.halt_ns))
-        return;
-    vf_report("HA-01", w->a->owner, VF_CB_HALT, (void *)w->a->driver->chars.HaltHandlerEx,
-              "MiniportHaltEx has not returned after %.1f s (%u receive NBLs outstanding); NDIS would bug-check "
-              "0x7C/0x25 (MINIPORT_HALT watchdog)",
-              (double)(2 * g_timeouts.halt_ns) / 1e9, ndis_dp_rx_outstanding(w->a));
-}
-
 void ndis_adapter_halt(ndis_adapter *a, NDIS_HALT_ACTION action, const ndis_pause_hooks *hooks)
 {
     ndis_driver *d = a->driver;
@@ -338,15 +301,10 @@ void ndis_adapter_halt(ndis_adapter *a, NDIS_HALT_ACTION action, const ndis_paus
     host_require(a->oid_op.phase == PENDING_IDLE, a, "MiniportHaltEx with an OID outstanding (LC-02)");
 
     a->halt_started = true;
-    halt_watch w = {.a = a, .hooks = hooks};
-    exec_thread *watchdog = NULL;
-    if (g_timeouts.halt_ns > 0 && exec_thread_start(&watchdog, "ndis-haltwd", halt_watchdog, &w) != 0)
-        watchdog = NULL;
+    halt_watch w;
+    halt_watch_begin(&w, a, hooks, g_timeouts.halt_ns);
     CALL_DRIVER(a, VF_CB_HALT, PASSIVE_LEVEL, d->chars.HaltHandlerEx(a->context, action));
-    __atomic_store_n(&w.done, 1, __ATOMIC_RELEASE);
-    exec_wake_u32(&w.done, INT32_MAX);
-    if (watchdog)
-        exec_thread_join(watchdog);
+    halt_watch_end(&w);
     set_state(a, NDIS_ADAPTER_HALTED);
     d->adapters_live--;
     end_instance(a, NULL, "MiniportHaltEx returned");
