@@ -8,7 +8,8 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-PACKAGES=(build-essential cmake ninja-build pkg-config libcmocka-dev libinih-dev libcjson-dev libdw-dev libelf-dev)
+PACKAGES=(build-essential cmake ninja-build pkg-config libcmocka-dev libinih-dev libcjson-dev libdw-dev libelf-dev
+    libxml2-utils iproute2 iputils-ping iperf3)
 
 install_missing() {
     local missing=()
@@ -32,6 +33,13 @@ build() { # build DIR [cmake args...]
 cmd=${1:-run}
 [ $# -gt 0 ] && shift
 install_missing
+case "$cmd" in
+test | sanitize)
+    # The JUnit and SARIF validators (npm packages) the report tests run; see tests/reports/.
+    tests/reports/install-validators.sh ||
+        echo "dev.sh: report validators not installed; report_validate_* will be skipped" >&2
+    ;;
+esac
 case "$cmd" in
 build) build build ;;
 run)

@@ -43,6 +43,8 @@ struct protocol_edge
     uint32_t rx_word;       /* bumped on every edge frame received (waited on) */
     uint32_t stop;
     exec_thread *thread;
+    protocol_edge_rx_fn rx_hook;
+    void *rx_hook_arg;
 };
 
 const char *protocol_edge_policy_name(protocol_edge_policy p)
@@ -285,11 +287,16 @@ static void edge_receive(void *ctx, ndis_adapter *a, PNET_BUFFER_LIST nbls, NDIS
     for (PNET_BUFFER_LIST nbl = nbls; nbl; nbl = nbl->Next)
     {
         check_frames(e, nbl);
+        if (e->rx_hook)
+            e->rx_hook(e->rx_hook_arg, a, nbl, flags);
         n++;
     }
     stat_add(&e->st.indicated, n);
     if (flags & NDIS_RECEIVE_FLAGS_RESOURCES)
+    {
+        stat_add(&e->st.indicated_resources, n);
         return; /* copied what it needed; the NBLs go back to the driver when the indicate returns */
+    }
     ULONG return_flags = (flags & NDIS_RECEIVE_FLAGS_DISPATCH_LEVEL) ? NDIS_RETURN_FLAGS_DISPATCH_LEVEL : 0;
     if (e->cfg.policy == PE_RETURN_IMMEDIATE)
     {
@@ -627,4 +634,32 @@ void protocol_edge_get_stats(protocol_edge *e, protocol_edge_stats *out)
     memcpy(out->failed, e->st.failed, sizeof out->failed);
     out->n_failed = e->st.n_failed;
     exec_mutex_unlock(&e->lock);
+}
+
+void protocol_edge_set_rx_hook(protocol_edge *e, protocol_edge_rx_fn fn, void *arg)
+{
+    e->rx_hook_arg = arg;
+    e->rx_hook = fn;
+}
+
+void protocol_edge_send_nbls(protocol_edge *e, ndis_adapter *a, PNET_BUFFER_LIST chain, ULONG send_flags)
+{
+    uint32_t c = 0;
+    for (PNET_BUFFER_LIST nbl = chain; nbl; nbl = nbl->Next)
+    {
+        nbl->ProtocolReserved[0] = e;
+        nbl->Status = NDIS_STATUS_SUCCESS;
+        c++;
+    }
+    if (!c)
+        return;
+    /* Counted before the call: the miniport may complete them before ndis_send_nbls returns. */
+    __atomic_add_fetch(&e->inflight, c, __ATOMIC_ACQ_REL);
+    stat_add(&e->st.sent, c);
+    ndis_send_nbls(a, chain, NDIS_DEFAULT_PORT_NUMBER, send_flags);
+}
+
+uint32_t protocol_edge_inflight(protocol_edge *e)
+{
+    return __atomic_load_n(&e->inflight, __ATOMIC_ACQUIRE);
 }

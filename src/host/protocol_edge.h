@@ -39,8 +39,9 @@ typedef struct protocol_edge_config
 
 typedef struct protocol_edge_stats
 {
-    uint64_t indicated; /* NBLs indicated to the edge (with or without RESOURCES) */
-    uint64_t returned;  /* NBLs the edge gave back */
+    uint64_t indicated;           /* NBLs indicated to the edge (with or without RESOURCES) */
+    uint64_t indicated_resources; /* of those, indicated with NDIS_RECEIVE_FLAGS_RESOURCES (never returned) */
+    uint64_t returned;            /* NBLs the edge gave back */
     uint64_t held_now;
     uint64_t max_held;
     uint64_t sent;      /* NBLs passed to ndis_send_nbls */
@@ -96,5 +97,21 @@ int protocol_edge_send(protocol_edge *e, ndis_adapter *a, unsigned count, unsign
  * before it pauses the adapter. True when the count was reached. */
 bool protocol_edge_wait_edge_frames(protocol_edge *e, uint64_t at_least, int64_t idle_timeout_ns);
 void protocol_edge_get_stats(protocol_edge *e, protocol_edge_stats *out);
+
+/* ---- for protocols built on the edge (the TAP bridge) ------------------------------------------ */
+
+/* Called for every NBL of every indication to the edge, from the receive callback (the driver's
+ * thread and IRQL), before the return policy applies: the NBL and its data are valid only during
+ * the call. `receive_flags` are the indication's flags. Set before attaching; NULL removes it. */
+typedef void (*protocol_edge_rx_fn)(void *arg, ndis_adapter *a, PNET_BUFFER_LIST nbl, ULONG receive_flags);
+void protocol_edge_set_rx_hook(protocol_edge *e, protocol_edge_rx_fn fn, void *arg);
+
+/* Sends a chain of NBLs the caller allocated from a host pool (ndis_host_nbl_alloc) with their
+ * data and DataLength filled in. The edge owns them from here: it counts them as sent, counts their
+ * completions (and completion statuses) like its own frames, and frees each one to its pool when it
+ * completes. Does not wait. */
+void protocol_edge_send_nbls(protocol_edge *e, ndis_adapter *a, PNET_BUFFER_LIST chain, ULONG send_flags);
+/* Sends passed to the miniport and not yet completed (protocol_edge_send and _send_nbls). */
+uint32_t protocol_edge_inflight(protocol_edge *e);
 
 #endif

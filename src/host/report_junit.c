@@ -169,15 +169,32 @@ static void xml_put(FILE *out, const char *s, bool attr)
     {
         switch (*p)
         {
-        case '&': fputs("&amp;", out); break;
-        case '<': fputs("&lt;", out); break;
-        case '>': fputs("&gt;", out); break; /* also keeps "]]>" out of content */
-        case '"': fputs(attr ? "&quot;" : "\"", out); break;
-        case '\'': fputs(attr ? "&apos;" : "'", out); break;
-        case '\t': fputs(attr ? "&#9;" : "\t", out); break;
-        case '\n': fputs(attr ? "&#10;" : "\n", out); break;
-        case '\r': fputs("&#13;", out); break; /* a literal CR would be read back as LF */
-        default: fputc(*p, out);
+        case '&':
+            fputs("&amp;", out);
+            break;
+        case '<':
+            fputs("&lt;", out);
+            break;
+        case '>': /* also keeps "]]>" out of content */
+            fputs("&gt;", out);
+            break;
+        case '"':
+            fputs(attr ? "&quot;" : "\"", out);
+            break;
+        case '\'':
+            fputs(attr ? "&apos;" : "'", out);
+            break;
+        case '\t':
+            fputs(attr ? "&#9;" : "\t", out);
+            break;
+        case '\n':
+            fputs(attr ? "&#10;" : "\n", out);
+            break;
+        case '\r': /* a literal CR would be read back as LF */
+            fputs("&#13;", out);
+            break;
+        default:
+            fputc(*p, out);
         }
     }
     free(clean);
@@ -393,10 +410,17 @@ char *report_junit_render(const report_run_info *info, const report_testcase *ca
     {
         switch (kind_of(&cases[i]))
         {
-        case CASE_FAIL: failures++; break;
-        case CASE_ERROR: errors++; break;
-        case CASE_SKIP: skipped++; break;
-        case CASE_PASS: break;
+        case CASE_FAIL:
+            failures++;
+            break;
+        case CASE_ERROR:
+            errors++;
+            break;
+        case CASE_SKIP:
+            skipped++;
+            break;
+        case CASE_PASS:
+            break;
         }
         sum_ms += cases[i].duration_ms;
     }

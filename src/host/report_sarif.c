@@ -100,7 +100,7 @@ char *report_sarif_normalize_message(const char *msg)
 static uint64_t fnv1a(uint64_t h, const char *s)
 {
     /* Each part is followed by a NUL so that ("ab","c") and ("a","bc") differ. */
-    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); ; p++)
+    for (const unsigned char *p = (const unsigned char *)(s ? s : "");; p++)
     {
         h ^= *p;
         h *= 0x100000001b3ULL;
@@ -118,10 +118,8 @@ static const char *base_name(const char *path)
     return s ? s + 1 : path;
 }
 
-char *report_sarif_fingerprint(const vf_finding *f, char *buf, size_t size)
+static uint64_t fingerprint_hash(const vf_finding *f)
 {
-    if (!buf || !size)
-        return buf;
     char *norm = report_sarif_normalize_message(f && f->message ? f->message : "");
     uint64_t h = 0xcbf29ce484222325ULL;
     h = fnv1a(h, "ndishost/v1");
@@ -130,8 +128,37 @@ char *report_sarif_fingerprint(const vf_finding *f, char *buf, size_t size)
     h = fnv1a(h, f ? f->site.function : NULL);
     h = fnv1a(h, norm);
     free(norm);
-    snprintf(buf, size, "%016llx", (unsigned long long)h);
+    return h;
+}
+
+char *report_sarif_fingerprint(const vf_finding *f, char *buf, size_t size)
+{
+    if (buf && size)
+        snprintf(buf, size, "%016llx", (unsigned long long)fingerprint_hash(f));
     return buf;
+}
+
+/* Occurrence counting for fingerprints: open addressing over the 64-bit hashes. */
+typedef struct fp_slot
+{
+    uint64_t hash;
+    size_t seen; /* 0: empty slot */
+} fp_slot;
+
+/* Returns how many times `hash` has been seen, this time included (1 for the first). */
+static size_t fp_occurrence(fp_slot *table, size_t mask, uint64_t hash)
+{
+    for (size_t i = (size_t)(hash ^ (hash >> 32)) & mask;; i = (i + 1) & mask)
+    {
+        if (!table[i].seen)
+        {
+            table[i].hash = hash;
+            table[i].seen = 1;
+            return 1;
+        }
+        if (table[i].hash == hash)
+            return ++table[i].seen;
+    }
 }
 
 /* ---- paths and URIs ------------------------------------------------------------------------- */
@@ -295,11 +322,10 @@ static const char *family_name(const char *id)
     {
         const char *prefix, *name;
     } fam[] = {
-        {"LC", "Lifecycle"}, {"IN", "Initialize"},   {"HA", "Halt"},          {"SD", "Shutdown"},
-        {"UL", "Unload"},    {"IT", "Interrupt"},    {"TM", "Timer"},         {"ME", "Memory"},
-        {"SM", "SharedMemory"}, {"PO", "BufferPool"}, {"RX", "Receive"},      {"TX", "Send"},
-        {"PT", "Port"},      {"IQ", "Irql"},         {"OI", "OidRequest"},    {"AP", "ApiUse"},
-        {"AS", "Assertion"}, {"HOST", "HostError"},
+        {"LC", "Lifecycle"}, {"IN", "Initialize"}, {"HA", "Halt"},        {"SD", "Shutdown"},     {"UL", "Unload"},
+        {"IT", "Interrupt"}, {"TM", "Timer"},      {"ME", "Memory"},      {"SM", "SharedMemory"}, {"PO", "BufferPool"},
+        {"RX", "Receive"},   {"TX", "Send"},       {"PT", "Port"},        {"IQ", "Irql"},         {"OI", "OidRequest"},
+        {"AP", "ApiUse"},    {"AS", "Assertion"},  {"HOST", "HostError"},
     };
     const char *dash = strchr(id, '-');
     size_t n = dash ? (size_t)(dash - id) : strlen(id);
@@ -404,11 +430,15 @@ static cJSON *result_json(const vf_finding *f, size_t rule_index, const char *fi
             if (phys)
             {
                 cJSON_AddItemToObject(phys, "artifactLocation", artifact_location(artifact, root));
-                if (f->site.file && f->site.line > 0)
+                cJSON *region = cJSON_AddObjectToObject(phys, "region");
+                if (region && f->site.file && f->site.line > 0)
+                    cJSON_AddNumberToObject(region, "startLine", f->site.line);
+                else if (region)
                 {
-                    cJSON *region = cJSON_AddObjectToObject(phys, "region");
-                    if (region)
-                        cJSON_AddNumberToObject(region, "startLine", f->site.line);
+                    /* No line: the start of the artifact (a source file without line information, the
+                     * module, or the driver); the module offset is in properties.offset. */
+                    cJSON_AddNumberToObject(region, "byteOffset", 0);
+                    cJSON_AddNumberToObject(region, "byteLength", 0);
                 }
             }
             cJSON *logical = cJSON_CreateArray();
@@ -514,7 +544,10 @@ char *report_sarif_render(const report_run_info *info, const vf_finding *const *
 
     /* Identical fingerprints within one run are told apart by their occurrence (":2", ":3", ...),
      * counted in report order, as GitHub does for its own line hashes. */
-    char (*fps)[24] = calloc(count + 1, sizeof *fps);
+    size_t cap = 16;
+    while (cap < 2 * (count < REPORT_SARIF_MAX_RESULTS ? count : REPORT_SARIF_MAX_RESULTS))
+        cap *= 2;
+    fp_slot *fps = calloc(cap, sizeof *fps);
     cJSON *results = cJSON_CreateArray();
     size_t emitted = 0, omitted = 0;
     for (size_t i = 0; i < count; i++)
@@ -548,15 +581,9 @@ char *report_sarif_render(const report_run_info *info, const vf_finding *const *
             }
             index = nrules + j;
         }
-        char fp[40] = "";
-        if (fps)
-        {
-            report_sarif_fingerprint(f, fps[emitted], sizeof fps[emitted]);
-            size_t same = 1;
-            for (size_t j = 0; j < emitted; j++)
-                same += strcmp(fps[j], fps[emitted]) == 0;
-            snprintf(fp, sizeof fp, "%s:%zu", fps[emitted], same);
-        }
+        char fp[48] = "";
+        uint64_t h = fingerprint_hash(f);
+        snprintf(fp, sizeof fp, "%016llx:%zu", (unsigned long long)h, fps ? fp_occurrence(fps, cap - 1, h) : (size_t)1);
         cJSON_AddItemToArray(results, result_json(f, index, fp, info->driver, rootdir));
         emitted++;
     }

@@ -82,9 +82,9 @@ typedef struct run_ctx
     ndis_adapter **adapters;
     ndis_config_store **configs;
     protocol_edge **edges;
-    bool *up;              /* initialize succeeded this cycle */
-    bool *running;         /* restart succeeded this cycle */
-    uint64_t *expected_rx; /* edge frames each adapter should have received so far */
+    bool *up;                /* initialize succeeded this cycle */
+    bool *running;           /* restart succeeded this cycle */
+    uint64_t *expected_rx;   /* edge frames each adapter should have received so far */
     struct edge_hook *hooks; /* pause and watchdog hooks, one per adapter */
 } run_ctx;
 
@@ -184,8 +184,8 @@ static void protocol_oids(run_ctx *c, ndis_adapter *a)
     step(c, a, "OID_GEN_LINK_SPEED", "%s", status_name(st));
     /* The supported list the way a protocol sizes it: a short buffer first, then BytesNeeded. */
     NDIS_OID probe = 0;
-    st = ndis_adapter_oid(a, NdisRequestQueryInformation, OID_GEN_SUPPORTED_LIST, &probe, sizeof probe, &bytes,
-                          &needed);
+    st =
+        ndis_adapter_oid(a, NdisRequestQueryInformation, OID_GEN_SUPPORTED_LIST, &probe, sizeof probe, &bytes, &needed);
     if ((st == NDIS_STATUS_BUFFER_TOO_SHORT || st == NDIS_STATUS_INVALID_LENGTH) && needed > sizeof probe &&
         needed <= 64 * 1024)
     {
@@ -202,7 +202,8 @@ static void protocol_oids(run_ctx *c, ndis_adapter *a)
     step(c, a, "OID_GEN_XMIT_OK", "%s", status_name(st));
 }
 
-typedef struct edge_hook {
+typedef struct edge_hook
+{
     struct run_ctx *c;
     protocol_edge *edge;
 } edge_hook;
@@ -479,6 +480,22 @@ int ndishost_run(const ndishost_run_options *o, ndishost_run_result *r)
             rc = NDISHOST_EXIT_USAGE;
         }
         cJSON_Delete(extra);
+    }
+    report_run_info ci = {.driver = o->driver_path,
+                          .command = "run",
+                          .adapters = n,
+                          .cycles = r->cycles_done,
+                          .packets = r->frames_sent + r->frames_received,
+                          .duration_ms = r->duration_ns / 1000000ULL};
+    if (o->junit_path && report_junit_write_all(o->junit_path, &ci) != 0)
+    {
+        snprintf(r->error, sizeof r->error, "cannot write JUnit report '%s'", o->junit_path);
+        rc = NDISHOST_EXIT_USAGE;
+    }
+    if (o->sarif_path && report_sarif_write_all(o->sarif_path, &ci) != 0)
+    {
+        snprintf(r->error, sizeof r->error, "cannot write SARIF report '%s'", o->sarif_path);
+        rc = NDISHOST_EXIT_USAGE;
     }
 
 out_configs:

@@ -278,8 +278,7 @@ NDIS_STATUS ndis_adapter_pause(ndis_adapter *a, const ndis_pause_hooks *hooks)
             vf_report("LC-10", a->owner, VF_CB_PAUSE, (void *)d->chars.PauseHandler,
                       "MiniportPause returned NDIS_STATUS_PENDING and NdisMPauseComplete did not follow within %.1f s "
                       "(%u receive NBLs outstanding, %u sends pending)",
-                      (double)(g_timeouts.pause_ns) / 1e9, ndis_dp_rx_outstanding(a),
-                      ndis_dp_tx_pending(a));
+                      (double)(g_timeouts.pause_ns) / 1e9, ndis_dp_rx_outstanding(a), ndis_dp_tx_pending(a));
     }
     else
     {

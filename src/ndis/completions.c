@@ -3,22 +3,21 @@
 #include "datapath.h"
 #include "ndis_internal.h"
 
-static bool complete(ndis_adapter *a, pending_op *op, NDIS_STATUS st, const char *api, const char *rule,
-                     const char *what, void *site)
+static void report_bad_completion(ndis_adapter *a, pending_complete_result r, const char *api, const char *rule,
+                                  const char *what, void *site)
 {
-    switch (pending_op_complete(op, st, site))
+    switch (r)
     {
     case PENDING_COMPLETE_OK:
-        return true;
+        return;
     case PENDING_COMPLETE_TWICE:
         vf_report(rule, a->owner, VF_CB_NONE, site, "%s called twice for one %s (0x7C/0x1F)", api, what);
-        return false;
+        return;
     case PENDING_COMPLETE_NOT_PENDING:
         vf_report(rule, a->owner, VF_CB_NONE, site, "%s called with no %s pending on %s (0x7C/0x1F)", api, what,
                   a->name);
-        return false;
+        return;
     }
-    return false;
 }
 
 VOID NdisMPauseComplete(NDIS_HANDLE MiniportAdapterHandle)
@@ -26,9 +25,18 @@ VOID NdisMPauseComplete(NDIS_HANDLE MiniportAdapterHandle)
     void *site = VF_SITE();
     vf_check_irql_max(DISPATCH_LEVEL, "NdisMPauseComplete", site);
     ndis_adapter *a = ndis_adapter_from_handle(MiniportAdapterHandle, "NdisMPauseComplete", site);
-    /* LC-10 holds at the moment of the completion: later returns do not make it right. */
-    if (a && complete(a, &a->pause_op, NDIS_STATUS_SUCCESS, "NdisMPauseComplete", "LC-06", "pause", site))
+    if (!a)
+        return;
+    /* LC-10 holds at the moment of the completion (later returns do not make it right), and it must
+     * be checked before the host is woken: once signalled, the host moves on to halt or restart. */
+    pending_complete_result r = pending_op_claim(&a->pause_op, NDIS_STATUS_SUCCESS, site);
+    if (r == PENDING_COMPLETE_OK)
+    {
         ndis_dp_check_pause_complete(a, site);
+        pending_op_signal(&a->pause_op);
+        return;
+    }
+    report_bad_completion(a, r, "NdisMPauseComplete", "LC-06", "pause", site);
 }
 
 VOID NdisMRestartComplete(NDIS_HANDLE MiniportAdapterHandle, NDIS_STATUS Status)
@@ -37,7 +45,8 @@ VOID NdisMRestartComplete(NDIS_HANDLE MiniportAdapterHandle, NDIS_STATUS Status)
     vf_check_irql_max(DISPATCH_LEVEL, "NdisMRestartComplete", site);
     ndis_adapter *a = ndis_adapter_from_handle(MiniportAdapterHandle, "NdisMRestartComplete", site);
     if (a)
-        complete(a, &a->restart_op, Status, "NdisMRestartComplete", "LC-07", "restart", site);
+        report_bad_completion(a, pending_op_complete(&a->restart_op, Status, site), "NdisMRestartComplete", "LC-07",
+                              "restart", site);
 }
 
 VOID NdisMResetComplete(NDIS_HANDLE MiniportAdapterHandle, NDIS_STATUS Status, BOOLEAN AddressingReset)
@@ -47,5 +56,6 @@ VOID NdisMResetComplete(NDIS_HANDLE MiniportAdapterHandle, NDIS_STATUS Status, B
     vf_check_irql_max(DISPATCH_LEVEL, "NdisMResetComplete", site);
     ndis_adapter *a = ndis_adapter_from_handle(MiniportAdapterHandle, "NdisMResetComplete", site);
     if (a)
-        complete(a, &a->reset_op, Status, "NdisMResetComplete", "LC-14", "reset", site);
+        report_bad_completion(a, pending_op_complete(&a->reset_op, Status, site), "NdisMResetComplete", "LC-14",
+                              "reset", site);
 }

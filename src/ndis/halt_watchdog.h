@@ -4,13 +4,14 @@
 
 #include "ndis_host.h"
 
-typedef struct halt_watch {
+typedef struct halt_watch
+{
     ndis_adapter *a;
     const ndis_pause_hooks *hooks;
     int64_t timeout_ns;
     uint64_t deadline;
-    int stage;          /* 0: release the protocol's receives next; 1: report HA-01 next; 2: done */
-    bool busy;          /* the watchdog thread is running this watch's stage */
+    int stage; /* 0: release the protocol's receives next; 1: report HA-01 next; 2: done */
+    bool busy; /* the watchdog thread is running this watch's stage */
     bool listed;
     uint32_t idle_word; /* bumped when a stage finished */
     struct halt_watch *next;

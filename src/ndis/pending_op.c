@@ -13,7 +13,7 @@ void pending_op_begin(pending_op *op)
     exec_mutex_unlock(&op->lock);
 }
 
-pending_complete_result pending_op_complete(pending_op *op, int status, void *site)
+pending_complete_result pending_op_claim(pending_op *op, int status, void *site)
 {
     exec_mutex_lock(&op->lock);
     pending_complete_result r;
@@ -32,11 +32,20 @@ pending_complete_result pending_op_complete(pending_op *op, int status, void *si
         r = PENDING_COMPLETE_OK;
     }
     exec_mutex_unlock(&op->lock);
+    return r;
+}
+
+void pending_op_signal(pending_op *op)
+{
+    __atomic_store_n(&op->done_word, 1, __ATOMIC_RELEASE);
+    exec_wake_u32(&op->done_word, INT32_MAX);
+}
+
+pending_complete_result pending_op_complete(pending_op *op, int status, void *site)
+{
+    pending_complete_result r = pending_op_claim(op, status, site);
     if (r == PENDING_COMPLETE_OK)
-    {
-        __atomic_store_n(&op->done_word, 1, __ATOMIC_RELEASE);
-        exec_wake_u32(&op->done_word, INT32_MAX);
-    }
+        pending_op_signal(op);
     return r;
 }
 

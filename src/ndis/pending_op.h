@@ -36,8 +36,13 @@ typedef enum pending_complete_result
 
 /* Host, before calling the handler. */
 void pending_op_begin(pending_op *op);
-/* Driver, from NdisM*Complete. */
+/* Driver, from NdisM*Complete: claim and signal in one step. */
 pending_complete_result pending_op_complete(pending_op *op, int status, void *site);
+/* The same in two steps, for a completion that must be checked against the state it completes in
+ * before the host, once signalled, moves on (NdisMPauseComplete and LC-10): claim records the
+ * completion, signal wakes the waiter. Signal only after PENDING_COMPLETE_OK. */
+pending_complete_result pending_op_claim(pending_op *op, int status, void *site);
+void pending_op_signal(pending_op *op);
 /* Host, after the handler returned `ret`. Returns true when a completion arrived although the
  * handler did not return PENDING (the caller reports it). */
 bool pending_op_returned(pending_op *op, int ret, int pending_value);

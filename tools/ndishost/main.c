@@ -1,6 +1,8 @@
 /* ndishost: command-line front end.
  *
  *   ndishost run [DRIVER.so] [options]   drive a miniport through the NDIS lifecycle
+ *   ndishost sweep [DRIVER.so] [options] fail each fallible driver call in turn (docs/sweep.md)
+ *   ndishost bridge [DRIVER.so] [options] attach each adapter to a Linux TAP interface (docs/bridge.md)
  *   ndishost rules [--json]              the verifier's rule table
  *
  * Exit status: 0 clean, 1 findings, 2 usage or input error (one line on stderr). */
@@ -15,11 +17,15 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli.h"
+#include "host/report.h"
 #include "verifier/verifier.h"
 
 static void usage(FILE *f)
 {
     fputs("usage: ndishost run [DRIVER.so] [options]\n"
+          "       ndishost sweep [DRIVER.so] [options]   (see 'ndishost sweep --help')\n"
+          "       ndishost bridge [DRIVER.so|NAME] [options]   bind each adapter to a Linux TAP (docs/bridge.md)\n"
           "       ndishost rules [--json]\n"
           "       ndishost --version\n"
           "\n"
@@ -37,16 +43,23 @@ static void usage(FILE *f)
           "      --frame-size BYTES    frame length, 60..1514 (default 128)\n"
           "  -r, --registry FILE       adapter registry (docs/registry-file.md)\n"
           "  -j, --json FILE           write the JSON report (docs/json-report.md); - for stdout\n"
+          "      --junit FILE          write a JUnit XML report (docs/reports.md)\n"
+          "      --sarif FILE          write a SARIF 2.1.0 report (docs/reports.md)\n"
+          "      --source-root DIR     SARIF paths relative to DIR (default: the current directory)\n"
           "  -w, --watchdog MS         how long a pending pause, restart, OID or a halt may take before\n"
           "                            the watchdog acts (default: 20000, OIDs 12000)\n"
           "  -v, --verbose             every lifecycle step of every cycle; twice: driver log too\n"
           "  -q, --no-progress         no progress line on long runs\n"
+          "      --timeout MS          wall-clock limit of the whole run; a run still going then is a hang\n"
+          "                            finding (default: 30 s plus what every NDIS watchdog could take)\n"
+          "      --no-isolate          run in this process instead of a child (debugging; a crash or hang of\n"
+          "                            the driver is then the host's)\n"
           "\n"
           "Exit status: 0 clean, 1 findings, 2 usage or input error.\n",
           f);
 }
 
-static int parse_uint(const char *opt, const char *s, unsigned min, unsigned max, unsigned *out)
+int cli_parse_uint(const char *opt, const char *s, unsigned min, unsigned max, unsigned *out)
 {
     char *end;
     errno = 0;
@@ -62,7 +75,7 @@ static int parse_uint(const char *opt, const char *s, unsigned min, unsigned max
 
 /* The built-in reference driver: next to the executable in a build tree (build/bin ->
  * build/drivers), else where `cmake --install` put it. */
-static const char *default_driver(void)
+const char *cli_default_driver(void)
 {
     static char path[PATH_MAX];
     char exe[PATH_MAX];
@@ -135,9 +148,16 @@ static int cmd_run(int argc, char **argv)
     ndishost_run_options_init(&o);
     o.progress = isatty(STDERR_FILENO);
     bool no_progress = false;
+    bool isolate = true;
+    unsigned timeout_ms = 0;
     enum
     {
-        OPT_FRAME_SIZE = 1000
+        OPT_FRAME_SIZE = 1000,
+        OPT_NO_ISOLATE,
+        OPT_JUNIT,
+        OPT_SARIF,
+        OPT_SOURCE_ROOT,
+        OPT_TIMEOUT,
     };
     static const struct option longopts[] = {
         {"adapters", required_argument, NULL, 'a'},
@@ -151,6 +171,11 @@ static int cmd_run(int argc, char **argv)
         {"watchdog", required_argument, NULL, 'w'},
         {"verbose", no_argument, NULL, 'v'},
         {"no-progress", no_argument, NULL, 'q'},
+        {"no-isolate", no_argument, NULL, OPT_NO_ISOLATE},
+        {"junit", required_argument, NULL, OPT_JUNIT},
+        {"sarif", required_argument, NULL, OPT_SARIF},
+        {"source-root", required_argument, NULL, OPT_SOURCE_ROOT},
+        {"timeout", required_argument, NULL, OPT_TIMEOUT},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -162,11 +187,11 @@ static int cmd_run(int argc, char **argv)
         switch (ch)
         {
         case 'a':
-            if (parse_uint("--adapters", optarg, 1, 1024, &o.adapters))
+            if (cli_parse_uint("--adapters", optarg, 1, 1024, &o.adapters))
                 return NDISHOST_EXIT_USAGE;
             break;
         case 'c':
-            if (parse_uint("--cycles", optarg, 1, 10000000, &o.cycles))
+            if (cli_parse_uint("--cycles", optarg, 1, 10000000, &o.cycles))
                 return NDISHOST_EXIT_USAGE;
             break;
         case 'H':
@@ -181,11 +206,11 @@ static int cmd_run(int argc, char **argv)
             o.return_policy = optarg;
             break;
         case 'n':
-            if (parse_uint("--packets", optarg, 0, 100000000, &o.packets))
+            if (cli_parse_uint("--packets", optarg, 0, 100000000, &o.packets))
                 return NDISHOST_EXIT_USAGE;
             break;
         case OPT_FRAME_SIZE:
-            if (parse_uint("--frame-size", optarg, 60, 1514, &o.frame_len))
+            if (cli_parse_uint("--frame-size", optarg, 60, 1514, &o.frame_len))
                 return NDISHOST_EXIT_USAGE;
             break;
         case 'r':
@@ -194,8 +219,17 @@ static int cmd_run(int argc, char **argv)
         case 'j':
             o.json_path = optarg;
             break;
+        case OPT_JUNIT:
+            o.junit_path = optarg;
+            break;
+        case OPT_SARIF:
+            o.sarif_path = optarg;
+            break;
+        case OPT_SOURCE_ROOT:
+            report_set_source_root(optarg);
+            break;
         case 'w':
-            if (parse_uint("--watchdog", optarg, 1, 3600000, &o.watchdog_ms))
+            if (cli_parse_uint("--watchdog", optarg, 1, 3600000, &o.watchdog_ms))
                 return NDISHOST_EXIT_USAGE;
             break;
         case 'v':
@@ -203,6 +237,13 @@ static int cmd_run(int argc, char **argv)
             break;
         case 'q':
             no_progress = true;
+            break;
+        case OPT_NO_ISOLATE:
+            isolate = false;
+            break;
+        case OPT_TIMEOUT:
+            if (cli_parse_uint("--timeout", optarg, 1, 2000000000u, &timeout_ms))
+                return NDISHOST_EXIT_USAGE;
             break;
         case 'h':
             usage(stdout);
@@ -225,10 +266,10 @@ static int cmd_run(int argc, char **argv)
         return NDISHOST_EXIT_USAGE;
     }
     if (!o.driver_path)
-        o.driver_path = default_driver();
+        o.driver_path = cli_default_driver();
 
     ndishost_run_result r;
-    int rc = ndishost_run(&o, &r);
+    int rc = isolate ? ndishost_run_isolated(&o, timeout_ms, &r) : ndishost_run(&o, &r);
     if (rc == NDISHOST_EXIT_USAGE)
         fprintf(stderr, "ndishost: %s\n", r.error);
     return rc;
@@ -243,6 +284,10 @@ int main(int argc, char **argv)
         return cmd_run(argc - 1, argv + 1);
     if (!strcmp(cmd, "rules"))
         return cmd_rules(argc - 1, argv + 1);
+    if (!strcmp(cmd, "sweep"))
+        return cmd_sweep(argc - 1, argv + 1);
+    if (!strcmp(cmd, "bridge"))
+        return cmd_bridge(argc - 1, argv + 1);
     if (!strcmp(cmd, "--version") || !strcmp(cmd, "-V"))
     {
         printf("ndishost %s\n", ndishost_version());
