@@ -362,6 +362,7 @@ int ndishost_run(const ndishost_run_options *o, ndishost_run_result *r)
     {
         int64_t ns = (int64_t)o->watchdog_ms * 1000000LL;
         timeouts = (ndis_timeouts){ns, ns, ns, ns};
+        pcfg.send_timeout_ns = ns; /* send completions (TX-02; 30 s by default) */
     }
     ndis_set_timeouts(&timeouts);
     vf_findings_clear();
