@@ -32,6 +32,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "host/lifecycle_text.h"
 #include "host/protocol_edge.h"
 #include "host/report.h"
 #include "host/tap.h"
@@ -130,52 +131,10 @@ static void step(bridge *b, const ndis_adapter *a, const char *what, const char 
 {
     if (!b->show_steps)
         return;
-    char detail[256] = "";
-    if (fmt)
-    {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(detail, sizeof detail, fmt, ap);
-        va_end(ap);
-    }
-    if (a)
-        fprintf(b->out, "    %-10s %-30s %s\n", a->name, what, detail);
-    else
-        fprintf(b->out, "  %-43s %s\n", what, detail);
-    fflush(b->out);
-}
-
-static const char *status_text(NDIS_STATUS st)
-{
-    static __thread char buf[16];
-    switch (st)
-    {
-    case NDIS_STATUS_SUCCESS:
-        return "SUCCESS";
-    case NDIS_STATUS_PENDING:
-        return "PENDING";
-    case NDIS_STATUS_FAILURE:
-        return "FAILURE";
-    case NDIS_STATUS_RESOURCES:
-        return "RESOURCES";
-    case NDIS_STATUS_NOT_SUPPORTED:
-        return "NOT_SUPPORTED";
-    case NDIS_STATUS_INVALID_OID:
-        return "INVALID_OID";
-    case NDIS_STATUS_INVALID_LENGTH:
-        return "INVALID_LENGTH";
-    case NDIS_STATUS_INVALID_DATA:
-        return "INVALID_DATA";
-    case NDIS_STATUS_PAUSED:
-        return "PAUSED";
-    case NDIS_STATUS_NOT_ACCEPTED:
-        return "NOT_ACCEPTED";
-    case NDIS_STATUS_REQUEST_ABORTED:
-        return "REQUEST_ABORTED";
-    default:
-        snprintf(buf, sizeof buf, "0x%08X", (unsigned)st);
-        return buf;
-    }
+    va_list ap;
+    va_start(ap, fmt);
+    lifecycle_step(b->out, a, what, fmt, ap);
+    va_end(ap);
 }
 
 static void print_finding(const vf_finding *f, void *arg)
@@ -370,11 +329,11 @@ static void port_oids(bridge *b, bridge_port *p, bridge_result *r)
     else
     {
         step(b, p->a, "OID_GEN_CURRENT_PACKET_FILTER", "%s for promiscuous; directed|multicast|broadcast",
-             status_text(st));
+             lifecycle_status_name(st));
         filter = NDIS_PACKET_TYPE_DIRECTED | NDIS_PACKET_TYPE_MULTICAST | NDIS_PACKET_TYPE_BROADCAST;
         st = ndis_adapter_oid(p->a, NdisRequestSetInformation, OID_GEN_CURRENT_PACKET_FILTER, &filter, sizeof filter,
                               &bytes, &needed);
-        step(b, p->a, "OID_GEN_CURRENT_PACKET_FILTER", "%s", status_text(st));
+        step(b, p->a, "OID_GEN_CURRENT_PACKET_FILTER", "%s", lifecycle_status_name(st));
         if (p->index == 0)
             r->promiscuous = false;
     }
@@ -387,7 +346,7 @@ static unsigned port_mtu(bridge *b, bridge_port *p)
     ULONG max_frame = 0, bytes = 0, needed = 0;
     NDIS_STATUS st = ndis_adapter_oid(p->a, NdisRequestQueryInformation, OID_GEN_MAXIMUM_FRAME_SIZE, &max_frame,
                                       sizeof max_frame, &bytes, &needed);
-    step(b, p->a, "OID_GEN_MAXIMUM_FRAME_SIZE", "%s (%u)", status_text(st), (unsigned)max_frame);
+    step(b, p->a, "OID_GEN_MAXIMUM_FRAME_SIZE", "%s (%u)", lifecycle_status_name(st), (unsigned)max_frame);
     /* OID_GEN_MAXIMUM_FRAME_SIZE excludes the header: it is the MTU. */
     if (st != NDIS_STATUS_SUCCESS || max_frame < 68)
         return BRIDGE_DEFAULT_MTU;
@@ -408,7 +367,7 @@ static void pause_all(bridge *b)
             continue;
         ndis_pause_hooks hooks = {pause_started, watchdog_release, p};
         NDIS_STATUS st = ndis_adapter_pause(p->a, &hooks);
-        step(b, p->a, "MiniportPause", "%s", status_text(st));
+        step(b, p->a, "MiniportPause", "%s", lifecycle_status_name(st));
     }
 }
 
@@ -421,7 +380,7 @@ static unsigned restart_all(bridge *b)
         if (!p->up)
             continue;
         NDIS_STATUS st = ndis_adapter_restart(p->a);
-        step(b, p->a, "MiniportRestart", "%s", status_text(st));
+        step(b, p->a, "MiniportRestart", "%s", lifecycle_status_name(st));
         if (st == NDIS_STATUS_SUCCESS)
         {
             gate_set(p, true);
@@ -512,7 +471,8 @@ static void print_port(FILE *out, const char *name, const bridge_totals *t, cons
             (unsigned long long)t->completed_ok);
     if (s)
         for (unsigned k = 0; k < s->n_failed; k++)
-            fprintf(out, ", %s %llu", status_text(s->failed[k].status), (unsigned long long)s->failed[k].count);
+            fprintf(out, ", %s %llu", lifecycle_status_name(s->failed[k].status),
+                    (unsigned long long)s->failed[k].count);
     else if (t->completed_failed)
         fprintf(out, ", failed %llu (PAUSED %llu)", (unsigned long long)t->completed_failed,
                 (unsigned long long)t->completed_paused);
@@ -705,7 +665,7 @@ int bridge_run(const bridge_options *o, bridge_result *r)
         protocol_edge_attach(p->edge, p->a);
         NDIS_STATUS st = ndis_adapter_initialize(p->a);
         p->up = st == NDIS_STATUS_SUCCESS;
-        step(&b, p->a, "MiniportInitializeEx", "%s", status_text(st));
+        step(&b, p->a, "MiniportInitializeEx", "%s", lifecycle_status_name(st));
     }
     unsigned running = restart_all(&b);
     /* The gates opened by restart_all stay shut until the port's pool exists: close them again. */

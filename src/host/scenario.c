@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "host/protocol_edge.h"
+#include "host/lifecycle_text.h"
 #include "host/report.h"
 #include "ndis/config.h"
 #include "ndis/datapath.h"
@@ -95,52 +96,10 @@ static void step(run_ctx *c, const ndis_adapter *a, const char *what, const char
 {
     if (!c->show_steps)
         return;
-    char detail[256] = "";
-    if (fmt)
-    {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(detail, sizeof detail, fmt, ap);
-        va_end(ap);
-    }
-    if (a)
-        fprintf(c->out, "    %-10s %-30s %s\n", a->name, what, detail);
-    else
-        fprintf(c->out, "  %-43s %s\n", what, detail);
-    fflush(c->out);
-}
-
-static const char *status_name(NDIS_STATUS st)
-{
-    static __thread char buf[16];
-    switch (st)
-    {
-    case NDIS_STATUS_SUCCESS:
-        return "SUCCESS";
-    case NDIS_STATUS_PENDING:
-        return "PENDING";
-    case NDIS_STATUS_FAILURE:
-        return "FAILURE";
-    case NDIS_STATUS_RESOURCES:
-        return "RESOURCES";
-    case NDIS_STATUS_NOT_ACCEPTED:
-        return "NOT_ACCEPTED";
-    case NDIS_STATUS_NOT_SUPPORTED:
-        return "NOT_SUPPORTED";
-    case NDIS_STATUS_INVALID_OID:
-        return "INVALID_OID";
-    case NDIS_STATUS_BUFFER_TOO_SHORT:
-        return "BUFFER_TOO_SHORT";
-    case NDIS_STATUS_INVALID_LENGTH:
-        return "INVALID_LENGTH";
-    case NDIS_STATUS_INVALID_DATA:
-        return "INVALID_DATA";
-    case NDIS_STATUS_REQUEST_ABORTED:
-        return "REQUEST_ABORTED";
-    default:
-        snprintf(buf, sizeof buf, "0x%08X", (unsigned)st);
-        return buf;
-    }
+    va_list ap;
+    va_start(ap, fmt);
+    lifecycle_step(c->out, a, what, fmt, ap);
+    va_end(ap);
 }
 
 static void print_finding(const vf_finding *f, void *arg)
@@ -169,19 +128,19 @@ static void protocol_oids(run_ctx *c, ndis_adapter *a)
     ULONG bytes = 0, needed = 0;
     NDIS_STATUS st = ndis_adapter_oid(a, NdisRequestSetInformation, OID_GEN_CURRENT_PACKET_FILTER, &filter,
                                       sizeof filter, &bytes, &needed);
-    step(c, a, "OID_GEN_CURRENT_PACKET_FILTER", "%s", status_name(st));
+    step(c, a, "OID_GEN_CURRENT_PACKET_FILTER", "%s", lifecycle_status_name(st));
     ULONG lookahead = 256;
     st = ndis_adapter_oid(a, NdisRequestSetInformation, OID_GEN_CURRENT_LOOKAHEAD, &lookahead, sizeof lookahead, &bytes,
                           &needed);
-    step(c, a, "OID_GEN_CURRENT_LOOKAHEAD", "%s", status_name(st));
+    step(c, a, "OID_GEN_CURRENT_LOOKAHEAD", "%s", lifecycle_status_name(st));
     UCHAR mac[6] = {0};
     st = ndis_adapter_oid(a, NdisRequestQueryInformation, OID_802_3_CURRENT_ADDRESS, mac, sizeof mac, &bytes, &needed);
-    step(c, a, "OID_802_3_CURRENT_ADDRESS", "%s %02x:%02x:%02x:%02x:%02x:%02x", status_name(st), mac[0], mac[1], mac[2],
-         mac[3], mac[4], mac[5]);
+    step(c, a, "OID_802_3_CURRENT_ADDRESS", "%s %02x:%02x:%02x:%02x:%02x:%02x", lifecycle_status_name(st), mac[0],
+         mac[1], mac[2], mac[3], mac[4], mac[5]);
     ULONG64 link_speed = 0;
     st = ndis_adapter_oid(a, NdisRequestQueryInformation, OID_GEN_LINK_SPEED, &link_speed, sizeof(ULONG), &bytes,
                           &needed);
-    step(c, a, "OID_GEN_LINK_SPEED", "%s", status_name(st));
+    step(c, a, "OID_GEN_LINK_SPEED", "%s", lifecycle_status_name(st));
     /* The supported list the way a protocol sizes it: a short buffer first, then BytesNeeded. */
     NDIS_OID probe = 0;
     st =
@@ -196,10 +155,10 @@ static void protocol_oids(run_ctx *c, ndis_adapter *a)
         st = ndis_adapter_oid(a, NdisRequestQueryInformation, OID_GEN_SUPPORTED_LIST, list, size, &bytes, &needed);
         free(list);
     }
-    step(c, a, "OID_GEN_SUPPORTED_LIST", "%s (%u bytes)", status_name(st), (unsigned)bytes);
+    step(c, a, "OID_GEN_SUPPORTED_LIST", "%s (%u bytes)", lifecycle_status_name(st), (unsigned)bytes);
     ULONG64 xmit_ok = 0;
     st = ndis_adapter_oid(a, NdisRequestQueryInformation, OID_GEN_XMIT_OK, &xmit_ok, sizeof xmit_ok, &bytes, &needed);
-    step(c, a, "OID_GEN_XMIT_OK", "%s", status_name(st));
+    step(c, a, "OID_GEN_XMIT_OK", "%s", lifecycle_status_name(st));
 }
 
 typedef struct edge_hook
@@ -239,7 +198,7 @@ static void run_cycle(run_ctx *c)
         NDIS_STATUS st = ndis_adapter_initialize(c->adapters[i]);
         c->up[i] = st == NDIS_STATUS_SUCCESS;
         c->running[i] = false;
-        step(c, c->adapters[i], "MiniportInitializeEx", "%s", status_name(st));
+        step(c, c->adapters[i], "MiniportInitializeEx", "%s", lifecycle_status_name(st));
     }
     if (!init_failed_halt)
     {
@@ -249,7 +208,7 @@ static void run_cycle(run_ctx *c)
                 continue;
             NDIS_STATUS st = ndis_adapter_restart(c->adapters[i]);
             c->running[i] = st == NDIS_STATUS_SUCCESS;
-            step(c, c->adapters[i], "MiniportRestart", "%s", status_name(st));
+            step(c, c->adapters[i], "MiniportRestart", "%s", lifecycle_status_name(st));
         }
         for (unsigned i = 0; i < n; i++)
             if (c->running[i])
