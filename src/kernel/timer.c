@@ -101,13 +101,15 @@ static void expire(PKTIMER t, uint64_t now)
         t->DueTime.QuadPart = next > now ? next : now + (uint64_t)t->Period * 1000000u;
         insert_sorted(t);
     }
+    /* Signalled before its DPC is queued, as Windows expires a timer: a DPC routine (or whoever it
+     * wakes) sees the timer in the signalled state. */
+    kernel_signal_object(&t->Header, 1);
     if (dpc)
     {
         LARGE_INTEGER st;
         st.QuadPart = exec_system_time();
         kernel_dpc_insert(dpc, (PVOID)(ULONG_PTR)st.LowPart, (PVOID)(ULONG_PTR)(ULONG)st.HighPart, owner);
     }
-    kernel_signal_object(&t->Header, 1);
 }
 
 static void timer_thread(void *arg)
