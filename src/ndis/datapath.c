@@ -5,7 +5,12 @@
  * -> SENT -> COMPLETED on send completion. A transition that does not start from the expected state
  * is exactly a broken ownership contract (double indication, double completion, completion of an
  * NBL never sent) and is reported with the offending call's site. Per-adapter counters are atomics
- * that waiters sleep on; the hot path takes no lock. */
+ * that waiters sleep on; the hot path takes no lock.
+ *
+ * With the verifier off (vf_enabled() false) the calls skip what only verification needs: the IRQL,
+ * state and port checks, the per-NBL contract checks and the pools' "indicated" tally. Ownership
+ * states, the generation and the counts stay: pause, halt and late returns depend on them, and
+ * keeping the states means the verifier can be switched on again at any time. */
 #include "datapath.h"
 
 #include <stdlib.h>
@@ -22,6 +27,7 @@ struct ndis_dp_state
     uint32_t generation;       /* bumped when an adapter instance ends */
     void *first_indicate_site; /* site of the indicate that made rx_outstanding leave 0 */
     uint32_t return_missing_reported;
+    uint32_t waiters; /* threads in wait_zero: a count reaching 0 wakes only when there are some */
 };
 
 int ndis_dp_adapter_init(ndis_adapter *a)
@@ -51,7 +57,11 @@ uint32_t ndis_dp_indications_in_progress(const ndis_adapter *a)
     return __atomic_load_n(&a->dp->in_progress, __ATOMIC_ACQUIRE);
 }
 
-static void counter_sub(uint32_t *word, uint32_t k)
+/* A count reaching 0 wakes its waiters. The futex wake is a system call, and with the immediate
+ * return policy the counts reach 0 on every indication, so it is made only when a thread waits:
+ * the waiter announces itself before it reads the count, the decrement is ordered before the
+ * waker reads the announcement (both sequentially consistent), so one of them sees the other. */
+static void counter_sub(ndis_dp_state *dp, uint32_t *word, uint32_t k)
 {
     if (!k)
         return;
@@ -60,38 +70,45 @@ static void counter_sub(uint32_t *word, uint32_t k)
     do
     {
         next = cur >= k ? cur - k : 0; /* a reset at halt return may have zeroed it meanwhile */
-    } while (!__atomic_compare_exchange_n(word, &cur, next, true, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE));
-    if (next == 0)
+    } while (!__atomic_compare_exchange_n(word, &cur, next, true, __ATOMIC_SEQ_CST, __ATOMIC_ACQUIRE));
+    if (next == 0 && __atomic_load_n(&dp->waiters, __ATOMIC_SEQ_CST))
         exec_wake_u32(word, INT32_MAX);
 }
 
-static bool wait_zero(uint32_t *word, int64_t timeout_ns)
+static bool wait_zero(ndis_dp_state *dp, uint32_t *word, int64_t timeout_ns)
 {
     int64_t deadline = timeout_ns < 0 ? -1 : (int64_t)exec_now_ns() + timeout_ns;
+    bool reached = false;
+    __atomic_add_fetch(&dp->waiters, 1, __ATOMIC_SEQ_CST);
     for (;;)
     {
-        uint32_t v = __atomic_load_n(word, __ATOMIC_ACQUIRE);
+        uint32_t v = __atomic_load_n(word, __ATOMIC_SEQ_CST);
         if (v == 0)
-            return true;
+        {
+            reached = true;
+            break;
+        }
         int64_t rem = -1;
         if (deadline >= 0)
         {
             rem = deadline - (int64_t)exec_now_ns();
             if (rem <= 0)
-                return false;
+                break;
         }
         exec_wait_u32(word, v, rem);
     }
+    __atomic_sub_fetch(&dp->waiters, 1, __ATOMIC_SEQ_CST);
+    return reached;
 }
 
 bool ndis_dp_wait_rx_returned(ndis_adapter *a, int64_t timeout_ns)
 {
-    return wait_zero(&a->dp->rx_outstanding, timeout_ns);
+    return wait_zero(a->dp, &a->dp->rx_outstanding, timeout_ns);
 }
 
 bool ndis_dp_wait_tx_completed(ndis_adapter *a, int64_t timeout_ns)
 {
-    return wait_zero(&a->dp->tx_pending, timeout_ns);
+    return wait_zero(a->dp, &a->dp->tx_pending, timeout_ns);
 }
 
 /* Calls driver code with the emulated IRQL raised to DISPATCH_LEVEL when the flag says so. */
@@ -112,6 +129,10 @@ bool ndis_dp_wait_tx_completed(ndis_adapter *a, int64_t timeout_ns)
 
 #define CHAIN_LIMIT (1u << 24)
 
+/* Item flag (nbl_pool.h's flags word; 0x1 and 0x2 are taken there): the NBL is counted in its
+ * pool's `indicated` tally. Written only by the thread that moved the NBL's state. */
+#define DP_ITEM_F_POOL_TALLIED 0x8000u
+
 VOID NdisMIndicateReceiveNetBufferLists(NDIS_HANDLE MiniportAdapterHandle, PNET_BUFFER_LIST NetBufferLists,
                                         NDIS_PORT_NUMBER PortNumber, ULONG NumberOfNetBufferLists, ULONG ReceiveFlags)
 {
@@ -121,23 +142,27 @@ VOID NdisMIndicateReceiveNetBufferLists(NDIS_HANDLE MiniportAdapterHandle, PNET_
     if (!a)
         return;
     ndis_dp_state *dp = a->dp;
-    vf_check_irql_max(DISPATCH_LEVEL, api, site);
-    if ((ReceiveFlags & NDIS_RECEIVE_FLAGS_DISPATCH_LEVEL) && vf_irql() < DISPATCH_LEVEL)
-        vf_report("RX-03", a->owner, VF_CB_NONE, site, "%s with NDIS_RECEIVE_FLAGS_DISPATCH_LEVEL while the IRQL is %s",
-                  api, vf_irql_name(vf_irql()));
+    const bool verify = vf_enabled();
+    if (verify)
+    {
+        vf_check_irql_max(DISPATCH_LEVEL, api, site);
+        if ((ReceiveFlags & NDIS_RECEIVE_FLAGS_DISPATCH_LEVEL) && vf_irql() < DISPATCH_LEVEL)
+            vf_report("RX-03", a->owner, VF_CB_NONE, site,
+                      "%s with NDIS_RECEIVE_FLAGS_DISPATCH_LEVEL while the IRQL is %s", api, vf_irql_name(vf_irql()));
 
-    ndis_adapter_state st = ndis_adapter_get_state(a);
-    if (st == NDIS_ADAPTER_SHUTDOWN)
-        vf_report("LC-04", a->owner, VF_CB_NONE, site, "%s after MiniportShutdownEx", api);
-    else if (st != NDIS_ADAPTER_RUNNING && st != NDIS_ADAPTER_PAUSING && st != NDIS_ADAPTER_RESTARTING)
-        /* Policy (open question 10): receives in Pausing are allowed; Restarting is allowed (LC-11). */
-        vf_report("LC-09", a->owner, VF_CB_NONE, site,
-                  "%s while the adapter is %s; receives are indicated only in "
-                  "Restarting (after MiniportRestart was called), Running and Pausing",
-                  api, ndis_adapter_state_name(st));
-    if (PortNumber != NDIS_DEFAULT_PORT_NUMBER && ndis_port_is_activated && !ndis_port_is_activated(a, PortNumber))
-        vf_report("PT-02", a->owner, VF_CB_NONE, site, "%s on port %u, which is not activated", api,
-                  (unsigned)PortNumber);
+        ndis_adapter_state st = ndis_adapter_get_state(a);
+        if (st == NDIS_ADAPTER_SHUTDOWN)
+            vf_report("LC-04", a->owner, VF_CB_NONE, site, "%s after MiniportShutdownEx", api);
+        else if (st != NDIS_ADAPTER_RUNNING && st != NDIS_ADAPTER_PAUSING && st != NDIS_ADAPTER_RESTARTING)
+            /* Policy (open question 10): receives in Pausing are allowed; Restarting is allowed (LC-11). */
+            vf_report("LC-09", a->owner, VF_CB_NONE, site,
+                      "%s while the adapter is %s; receives are indicated only in "
+                      "Restarting (after MiniportRestart was called), Running and Pausing",
+                      api, ndis_adapter_state_name(st));
+        if (PortNumber != NDIS_DEFAULT_PORT_NUMBER && ndis_port_is_activated && !ndis_port_is_activated(a, PortNumber))
+            vf_report("PT-02", a->owner, VF_CB_NONE, site, "%s on port %u, which is not activated", api,
+                      (unsigned)PortNumber);
+    }
 
     const bool resources = (ReceiveFlags & NDIS_RECEIVE_FLAGS_RESOURCES) != 0;
     const uint32_t gen = __atomic_load_n(&dp->generation, __ATOMIC_ACQUIRE);
@@ -157,10 +182,11 @@ VOID NdisMIndicateReceiveNetBufferLists(NDIS_HANDLE MiniportAdapterHandle, PNET_
                       api);
             break;
         }
-        if (nbl->SourceHandle != MiniportAdapterHandle)
-            bad_source = true;
-        if (!nbl->FirstNetBuffer)
-            no_nb = true;
+        if (verify)
+        {
+            bad_source |= nbl->SourceHandle != MiniportAdapterHandle;
+            no_nb |= !nbl->FirstNetBuffer;
+        }
         ndis_item_hdr *h = ndis_item_lookup(nbl, NDIS_ITEM_NBL);
         if (!h)
         {
@@ -209,7 +235,13 @@ VOID NdisMIndicateReceiveNetBufferLists(NDIS_HANDLE MiniportAdapterHandle, PNET_
         }
         else
         {
-            __atomic_add_fetch(&h->pool->indicated, 1, __ATOMIC_ACQ_REL);
+            /* The pool's tally only serves HA-07's message at pool free; the header remembers
+             * whether this NBL is in it, so that switching the verifier keeps the tally right. */
+            if (verify)
+            {
+                __atomic_add_fetch(&h->pool->indicated, 1, __ATOMIC_ACQ_REL);
+                h->flags |= DP_ITEM_F_POOL_TALLIED;
+            }
             tracked++;
         }
         *tail = nbl;
@@ -224,7 +256,7 @@ VOID NdisMIndicateReceiveNetBufferLists(NDIS_HANDLE MiniportAdapterHandle, PNET_
                   api);
     if (no_nb)
         vf_report("RX-01", a->owner, VF_CB_NONE, site, "%s: a NET_BUFFER_LIST has no NET_BUFFER", api);
-    if (count != NumberOfNetBufferLists)
+    if (verify && count != NumberOfNetBufferLists)
         vf_report("RX-01", a->owner, VF_CB_NONE, site,
                   "%s: NumberOfNetBufferLists is %u but the chain holds %u NET_BUFFER_LISTs", api,
                   (unsigned)NumberOfNetBufferLists, (unsigned)count);
@@ -249,7 +281,7 @@ VOID NdisMIndicateReceiveNetBufferLists(NDIS_HANDLE MiniportAdapterHandle, PNET_
         ndis_item_state_cas(lent[i], NDIS_ITEM_LENT, NDIS_ITEM_OWNED);
     if (lent != lent_small)
         free(lent);
-    counter_sub(&dp->in_progress, 1);
+    counter_sub(dp, &dp->in_progress, 1);
 }
 
 void ndis_return_nbls(ndis_adapter *a, PNET_BUFFER_LIST chain, ULONG return_flags)
@@ -270,7 +302,11 @@ void ndis_return_nbls(ndis_adapter *a, PNET_BUFFER_LIST chain, ULONG return_flag
         }
         if (h->adapter != a || !ndis_item_state_cas(h, NDIS_ITEM_INDICATED, NDIS_ITEM_OWNED))
             continue; /* not an outstanding indication of this adapter: a host-side mistake, ignored */
-        __atomic_sub_fetch(&h->pool->indicated, 1, __ATOMIC_ACQ_REL);
+        if (h->flags & DP_ITEM_F_POOL_TALLIED)
+        {
+            h->flags &= (uint16_t)~DP_ITEM_F_POOL_TALLIED;
+            __atomic_sub_fetch(&h->pool->indicated, 1, __ATOMIC_ACQ_REL);
+        }
         if (h->generation != gen)
             continue; /* its instance ended (HA-11 reported): the driver's again, without a call */
         *tail = nbl;
@@ -279,7 +315,7 @@ void ndis_return_nbls(ndis_adapter *a, PNET_BUFFER_LIST chain, ULONG return_flag
     }
     *tail = NULL;
     /* Counted back before the driver runs: its return handler may complete a pending pause. */
-    counter_sub(&dp->rx_outstanding, k);
+    counter_sub(dp, &dp->rx_outstanding, k);
     if (!head)
         return;
     ndis_driver *d = a->driver;
@@ -327,7 +363,7 @@ void ndis_send_nbls(ndis_adapter *a, PNET_BUFFER_LIST chain, NDIS_PORT_NUMBER po
         return;
     }
 
-    const bool paused = st == NDIS_ADAPTER_PAUSED;
+    const bool paused = st == NDIS_ADAPTER_PAUSED && vf_enabled(); /* only LC-09's check needs the list */
     ndis_item_hdr *small[64];
     ndis_item_hdr **rec = small;
     size_t cap = 64, n = 0;
@@ -388,8 +424,10 @@ VOID NdisMSendNetBufferListsComplete(NDIS_HANDLE MiniportAdapterHandle, PNET_BUF
     if (!a)
         return;
     ndis_dp_state *dp = a->dp;
-    vf_check_irql_max(DISPATCH_LEVEL, api, site);
-    if ((SendCompleteFlags & NDIS_SEND_COMPLETE_FLAGS_DISPATCH_LEVEL) && vf_irql() < DISPATCH_LEVEL)
+    const bool verify = vf_enabled();
+    if (verify)
+        vf_check_irql_max(DISPATCH_LEVEL, api, site);
+    if (verify && (SendCompleteFlags & NDIS_SEND_COMPLETE_FLAGS_DISPATCH_LEVEL) && vf_irql() < DISPATCH_LEVEL)
         vf_report("RX-03", a->owner, VF_CB_NONE, site,
                   "%s with NDIS_SEND_COMPLETE_FLAGS_DISPATCH_LEVEL while the IRQL is %s", api, vf_irql_name(vf_irql()));
 
@@ -426,7 +464,7 @@ VOID NdisMSendNetBufferListsComplete(NDIS_HANDLE MiniportAdapterHandle, PNET_BUF
             break;
         }
         next = nbl->Next;
-        if (!send_status_documented(nbl->Status))
+        if (verify && !send_status_documented(nbl->Status))
             vf_report("TX-01", a->owner, VF_CB_NONE, site,
                       "%s: NET_BUFFER_LIST %p completed with status 0x%08X, which is not a documented send status", api,
                       (void *)nbl, (unsigned)nbl->Status);
@@ -435,7 +473,7 @@ VOID NdisMSendNetBufferListsComplete(NDIS_HANDLE MiniportAdapterHandle, PNET_BUF
         k++;
     }
     *tail = NULL;
-    counter_sub(&dp->tx_pending, k);
+    counter_sub(dp, &dp->tx_pending, k);
     if (head && a->proto.send_complete)
         a->proto.send_complete(a->proto.ctx, a, head, SendCompleteFlags);
 }

@@ -73,8 +73,16 @@ static void reg_insert(void *p)
     abort(); /* more than REG_CAP live pools */
 }
 
+/* Bumped by every removal. A thread remembers the last pool it found registered together with the
+ * epoch it saw then; while no pool has been removed since, the same pool needs no new probe. The
+ * answer is exactly as fresh as a probe's: a pool may go away right after either. */
+static uint64_t g_reg_epoch;
+static __thread const void *tls_reg_pool __attribute__((tls_model("initial-exec")));
+static __thread uint64_t tls_reg_epoch __attribute__((tls_model("initial-exec")));
+
 static void reg_remove(void *p)
 {
+    __atomic_add_fetch(&g_reg_epoch, 1, __ATOMIC_ACQ_REL);
     size_t j = reg_hash(p);
     for (size_t n = 0; n < REG_CAP; n++, j = (j + 1) & (REG_CAP - 1))
     {
@@ -93,6 +101,9 @@ bool ndis_pool_is_registered(const void *p)
 {
     if (!p || p == REG_TOMB)
         return false;
+    uint64_t epoch = __atomic_load_n(&g_reg_epoch, __ATOMIC_ACQUIRE);
+    if (p == tls_reg_pool && epoch == tls_reg_epoch)
+        return true;
     size_t j = reg_hash(p);
     for (size_t n = 0; n < REG_CAP; n++, j = (j + 1) & (REG_CAP - 1))
     {
@@ -100,7 +111,11 @@ bool ndis_pool_is_registered(const void *p)
         if (cur == NULL)
             return false;
         if (cur == p)
+        {
+            tls_reg_pool = p;
+            tls_reg_epoch = epoch;
             return true;
+        }
     }
     return false;
 }
@@ -193,12 +208,22 @@ ndis_item_hdr *ndis_pool_item_take(ndis_buf_pool *p)
     }
     exec_mutex_unlock(&p->lock);
 
-    if (reused_from_quarantine)
+    if (reused_from_quarantine && vf_enabled())
     {
-        /* The body was poisoned when freed: any other byte is a write after free. */
+        /* The body was poisoned when freed: any other byte is a write after free. Compared a word
+         * at a time; the byte is looked for only when a word differs. */
         const unsigned char *body = (const unsigned char *)(h + 1);
         size_t n = h->kind == NDIS_ITEM_NBL ? sizeof(NET_BUFFER_LIST) : sizeof(NET_BUFFER);
-        for (size_t i = 0; i < n; i++)
+        const uint64_t pw = 0x0101010101010101ull * NBL_POISON;
+        size_t i = 0;
+        for (; i + 8 <= n; i += 8)
+        {
+            uint64_t w;
+            memcpy(&w, body + i, 8);
+            if (w != pw)
+                break;
+        }
+        for (; i < n; i++)
         {
             if (body[i] != NBL_POISON)
             {

@@ -299,6 +299,21 @@ void vf_fault_status_get(vf_fault_status *out);
 void vf_fault_forget_sites(void);
 void vf_fault_exclude_site(const char *module, uintptr_t offset);
 
+/* ---- global switch -------------------------------------------------------------------------- */
+
+/* The verifier is on by default. Off (vf_set_enabled(false), or NDISHOST_VERIFIER=off|0 in the
+ * environment at start-up), the data path skips the per-NBL work that only serves verification:
+ * IRQL and adapter-state checks on indications and completions, the per-NBL contract checks
+ * (SourceHandle, NET_BUFFER present, chain count, completion status) and the per-pool "indicated"
+ * tally. What pause, halt and late returns need stays: NBL ownership states, the generation, the
+ * outstanding and pending counts. Findings that are still detected are still reported. */
+extern bool vf_g_enabled_;
+static inline bool vf_enabled(void)
+{
+    return __atomic_load_n(&vf_g_enabled_, __ATOMIC_RELAXED);
+}
+void vf_set_enabled(bool on);
+
 /* ---- symbolization -------------------------------------------------------------------------- */
 
 /* Resolves a code address to module, file, line and function (libdw). Strings live until exit.
