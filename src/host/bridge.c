@@ -137,24 +137,6 @@ static void step(bridge *b, const ndis_adapter *a, const char *what, const char 
     va_end(ap);
 }
 
-static void print_finding(const vf_finding *f, void *arg)
-{
-    FILE *out = arg;
-    fputs("  FINDING ", out);
-    report_text_finding(out, f);
-    fflush(out);
-}
-
-static void log_line(const ndis_adapter *a, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fprintf(stdout, "    %-10s ", a ? a->name : "");
-    vfprintf(stdout, fmt, ap);
-    fputc('\n', stdout);
-    va_end(ap);
-}
-
 static void add(uint64_t *c, uint64_t v)
 {
     __atomic_add_fetch(c, v, __ATOMIC_RELAXED);
@@ -629,9 +611,9 @@ int bridge_run(const bridge_options *o, bridge_result *r)
     }
     ndis_set_timeouts(&timeouts);
     vf_findings_clear();
-    vf_set_finding_hook(print_finding, b.out);
+    vf_set_finding_hook(lifecycle_print_finding, b.out);
     if (o->verbose >= 2)
-        ndis_log_hook = log_line;
+        ndis_log_hook = lifecycle_log_line;
     uint64_t t0 = exec_now_ns();
     b.show_steps = true;
 

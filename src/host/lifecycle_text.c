@@ -1,5 +1,7 @@
 #include "lifecycle_text.h"
 
+#include "host/report.h"
+
 void lifecycle_step(FILE *out, const ndis_adapter *a, const char *what, const char *fmt, va_list ap)
 {
     char detail[256] = "";
@@ -45,4 +47,22 @@ const char *lifecycle_status_name(NDIS_STATUS st)
         snprintf(buf, sizeof buf, "0x%08X", (unsigned)st);
         return buf;
     }
+}
+
+void lifecycle_print_finding(const vf_finding *f, void *arg)
+{
+    FILE *out = arg;
+    fputs("  FINDING ", out);
+    report_text_finding(out, f);
+    fflush(out);
+}
+
+void lifecycle_log_line(const ndis_adapter *a, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stdout, "    %-10s ", a ? a->name : "");
+    vfprintf(stdout, fmt, ap);
+    fputc('\n', stdout);
+    va_end(ap);
 }

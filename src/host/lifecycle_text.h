@@ -13,4 +13,9 @@ void lifecycle_step(FILE *out, const ndis_adapter *a, const char *what, const ch
 /* The NDIS_STATUS_ name without its prefix ("SUCCESS"), or the hex value. */
 const char *lifecycle_status_name(NDIS_STATUS st);
 
+/* The verifier's finding hook for the human output (arg: the FILE). */
+void lifecycle_print_finding(const vf_finding *f, void *arg);
+/* ndis_log_hook for -vv: one line per driver log message, on stdout. */
+void lifecycle_log_line(const ndis_adapter *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 #endif

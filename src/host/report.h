@@ -44,6 +44,12 @@ int report_json_write(const char *path, const report_run_info *info, const vf_fi
 /* Same for every finding recorded so far (vf_findings_get order). */
 int report_json_write_all(const char *path, const report_run_info *info);
 
+/* A writer of a list of findings (report_json_write, report_junit_write_findings,
+ * report_sarif_write), and the one place that hands it every finding recorded so far. */
+typedef int (*report_findings_writer)(const char *path, const report_run_info *info, const vf_finding *const *findings,
+                                      size_t count);
+int report_write_all_with(report_findings_writer writer, const char *path, const report_run_info *info);
+
 /* ---- shared by the writers ------------------------------------------------------------------ */
 
 /* Writes `text` (plus a final '\n' when it has none) to `path` atomically: a temporary file in the

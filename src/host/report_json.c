@@ -202,7 +202,7 @@ int report_json_write(const char *path, const report_run_info *info, const vf_fi
     return rc;
 }
 
-int report_json_write_all(const char *path, const report_run_info *info)
+int report_write_all_with(report_findings_writer writer, const char *path, const report_run_info *info)
 {
     size_t n = vf_findings_count();
     const vf_finding **list = calloc(n ? n : 1, sizeof *list);
@@ -213,9 +213,14 @@ int report_json_write_all(const char *path, const report_run_info *info)
     }
     for (size_t i = 0; i < n; i++)
         list[i] = vf_findings_get(i);
-    int rc = report_json_write(path, info, list, n);
+    int rc = writer(path, info, list, n);
     int e = errno;
     free(list);
     errno = e;
     return rc;
+}
+
+int report_json_write_all(const char *path, const report_run_info *info)
+{
+    return report_write_all_with(report_json_write, path, info);
 }

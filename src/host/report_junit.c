@@ -576,18 +576,5 @@ int report_junit_write_findings(const char *path, const report_run_info *info, c
 
 int report_junit_write_all(const char *path, const report_run_info *info)
 {
-    size_t n = vf_findings_count();
-    const vf_finding **list = calloc(n ? n : 1, sizeof *list);
-    if (!list)
-    {
-        errno = ENOMEM;
-        return -1;
-    }
-    for (size_t i = 0; i < n; i++)
-        list[i] = vf_findings_get(i);
-    int rc = report_junit_write_findings(path, info, list, n);
-    int e = errno;
-    free(list);
-    errno = e;
-    return rc;
+    return report_write_all_with(report_junit_write_findings, path, info);
 }

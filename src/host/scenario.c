@@ -102,24 +102,6 @@ static void step(run_ctx *c, const ndis_adapter *a, const char *what, const char
     va_end(ap);
 }
 
-static void print_finding(const vf_finding *f, void *arg)
-{
-    FILE *out = arg;
-    fputs("  FINDING ", out);
-    report_text_finding(out, f);
-    fflush(out);
-}
-
-static void log_line(const ndis_adapter *a, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fprintf(stdout, "    %-10s ", a ? a->name : "");
-    vfprintf(stdout, fmt, ap);
-    fputc('\n', stdout);
-    va_end(ap);
-}
-
 /* What a bound protocol asks of a freshly restarted adapter. Failures of optional OIDs are
  * the driver's business; only the protocol rules (OI-01, TX-02) are checked. */
 static void protocol_oids(run_ctx *c, ndis_adapter *a)
@@ -325,9 +307,9 @@ int ndishost_run(const ndishost_run_options *o, ndishost_run_result *r)
     }
     ndis_set_timeouts(&timeouts);
     vf_findings_clear();
-    vf_set_finding_hook(print_finding, out);
+    vf_set_finding_hook(lifecycle_print_finding, out);
     if (o->verbose >= 2)
-        ndis_log_hook = log_line;
+        ndis_log_hook = lifecycle_log_line;
     uint64_t t0 = exec_now_ns();
 
     fprintf(out, "ndishost %s: %s, %u adapter%s, %u cycle%s, return policy %s, halt action %s\n",
