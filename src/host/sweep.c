@@ -157,7 +157,11 @@ static cJSON *step_job(void *arg)
     ro.out = null ? null : stderr;
     ro.progress = false;
     if (a->mode != VF_FAULT_OFF)
-        vf_fault_arm(a->mode, a->mode == VF_FAULT_UNIQUE_SITE ? 1 : a->k);
+        /* The issue's scope: the initialization paths (DriverEntry with MiniportSetOptions,
+         * MiniportInitializeEx, MiniportRestart), including what they call back into. */
+        vf_fault_set_scope((UINT64_C(1) << VF_CB_DRIVER_ENTRY) | (UINT64_C(1) << VF_CB_SET_OPTIONS) |
+                           (UINT64_C(1) << VF_CB_INITIALIZE) | (UINT64_C(1) << VF_CB_RESTART));
+    vf_fault_arm(a->mode, a->mode == VF_FAULT_UNIQUE_SITE ? 1 : a->k);
     ndishost_run_result rr;
     int rc = ndishost_run(&ro, &rr);
     vf_fault_disarm();

@@ -108,3 +108,11 @@ const char *vf_basename(const char *path)
     const char *s = strrchr(path, '/');
     return s ? s + 1 : path;
 }
+
+bool vf_in_callback_mask(uint64_t mask)
+{
+    for (const vf_frame *f = tls_top; f; f = f->prev)
+        if (mask & (UINT64_C(1) << f->cb))
+            return true;
+    return false;
+}

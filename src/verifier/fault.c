@@ -136,11 +136,21 @@ void vf_fault_exclude_site(const char *module, uintptr_t offset)
     exec_mutex_unlock(&fault_lock);
 }
 
+static _Atomic uint64_t scope_mask; /* 0: every driver call counts */
+
+void vf_fault_set_scope(uint64_t callback_mask)
+{
+    atomic_store(&scope_mask, callback_mask);
+}
+
 bool vf_should_fail(const char *api, void *site)
 {
     /* Host-internal calls (no driver site) are never counted: failing them would test the host,
      * not the driver, and would make k depend on host implementation details. */
     if (!site || !atomic_load(&armed))
+        return false;
+    uint64_t scope = atomic_load(&scope_mask);
+    if (scope && !vf_in_callback_mask(scope))
         return false;
     site_key k = {0};
     bool keyed = false;

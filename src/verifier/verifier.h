@@ -94,6 +94,8 @@ typedef struct vf_frame
 void vf_enter(vf_frame *f, vf_callback cb, vf_owner *owner);
 void vf_leave(vf_frame *f);
 vf_callback vf_current_callback(void);
+/* True when a callback in `mask` (bit 1 << vf_callback) is anywhere on this thread's frame stack. */
+bool vf_in_callback_mask(uint64_t mask);
 /* The owner of the innermost frame, or NULL on a host thread outside any callback. */
 vf_owner *vf_current_owner(void);
 
@@ -278,6 +280,10 @@ typedef enum vf_fault_mode
 void vf_fault_arm(vf_fault_mode mode, uint64_t k);
 /* Stops counting and failing; the counters and the failure record stay readable. */
 void vf_fault_disarm(void);
+/* Limits counting to calls made while one of the callbacks in `callback_mask` (bit 1 << vf_callback)
+ * is on the calling thread's stack, e.g. DriverEntry, MiniportInitializeEx and MiniportRestart for
+ * a sweep of the initialization paths; 0 counts every driver call (the default). */
+void vf_fault_set_scope(uint64_t callback_mask);
 
 typedef struct vf_fault_status
 {

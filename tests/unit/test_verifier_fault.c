@@ -50,6 +50,7 @@ static __attribute__((noinline)) bool site_c(void)
 static int teardown(void **state)
 {
     (void)state;
+    vf_fault_set_scope(0);
     vf_fault_disarm();
     vf_fault_forget_sites();
     return 0;
@@ -94,6 +95,32 @@ static void test_transient(void **state)
     Dl_info info;
     assert_true(dladdr(st.site, &info));
     assert_int_equal(st.offset, (uintptr_t)st.site - (uintptr_t)info.dli_fbase);
+}
+
+/* A scoped sweep counts only calls made with a scoped callback anywhere on the thread's stack. */
+static void test_scope_counts_only_scoped_callbacks(void **state)
+{
+    (void)state;
+    vf_owner *o = vf_owner_create(VF_OWNER_ADAPTER, NULL, "adapter scope");
+    vf_fault_set_scope(UINT64_C(1) << VF_CB_INITIALIZE);
+    vf_fault_arm(VF_FAULT_TRANSIENT, 2);
+    vf_frame send;
+    vf_enter(&send, VF_CB_SEND, o);
+    assert_false(site_a()); /* outside the scope: not counted */
+    assert_false(site_a());
+    vf_leave(&send);
+    vf_frame init, nested;
+    vf_enter(&init, VF_CB_INITIALIZE, o);
+    assert_false(site_b()); /* counted: 1 */
+    vf_enter(&nested, VF_CB_LOOKASIDE, o);
+    assert_true(site_c()); /* a lookaside routine called during initialize: counted, 2 */
+    vf_leave(&nested);
+    vf_leave(&init);
+    vf_fault_status st;
+    vf_fault_status_get(&st);
+    assert_int_equal(st.calls, 2);
+    assert_int_equal(st.failures, 1);
+    vf_owner_destroy(o);
 }
 
 static void test_not_reached(void **state)
@@ -261,6 +288,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_teardown(test_disarmed_never_fails, teardown),
         cmocka_unit_test_teardown(test_transient, teardown),
+        cmocka_unit_test_teardown(test_scope_counts_only_scoped_callbacks, teardown),
         cmocka_unit_test_teardown(test_not_reached, teardown),
         cmocka_unit_test_teardown(test_persistent, teardown),
         cmocka_unit_test_teardown(test_counts_only_driver_calls_while_armed, teardown),
