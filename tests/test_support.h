@@ -146,4 +146,20 @@ static inline NDIS_HANDLE ts_nbl_pool(NDIS_HANDLE handle, ULONG data_size)
     return pool;
 }
 
+/* A chain of n receive NBLs from `pool`, as a miniport builds it for `adapter` (SourceHandle set);
+ * v[0..n) receives the NBLs in chain order. */
+static inline PNET_BUFFER_LIST ts_rx_chain(NDIS_HANDLE pool, NDIS_HANDLE adapter, unsigned n, PNET_BUFFER_LIST *v)
+{
+    PNET_BUFFER_LIST head = NULL;
+    for (unsigned i = n; i-- > 0;)
+    {
+        v[i] = NdisAllocateNetBufferAndNetBufferList(pool, 0, 0, NULL, 0, 0);
+        assert_non_null(v[i]);
+        v[i]->SourceHandle = adapter;
+        v[i]->Next = head;
+        head = v[i];
+    }
+    return head;
+}
+
 #endif

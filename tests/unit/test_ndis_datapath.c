@@ -104,16 +104,7 @@ static int teardown(void **state)
 /* A chain of n receive NBLs as a miniport builds it. */
 static PNET_BUFFER_LIST rx_chain(unsigned n, PNET_BUFFER_LIST *v)
 {
-    PNET_BUFFER_LIST head = NULL;
-    for (unsigned i = n; i-- > 0;)
-    {
-        v[i] = NdisAllocateNetBufferAndNetBufferList(g_pool, 0, 0, NULL, 0, 0);
-        assert_non_null(v[i]);
-        v[i]->SourceHandle = g_a;
-        v[i]->Next = head;
-        head = v[i];
-    }
-    return head;
+    return ts_rx_chain(g_pool, g_a, n, v);
 }
 
 static void free_all(PNET_BUFFER_LIST *v, unsigned n)
