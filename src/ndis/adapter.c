@@ -4,6 +4,7 @@
  * from Paused with nothing outstanding (LC-01, LC-02), starts no PnP operation while a pause or
  * restart is in progress (LC-13), and calls nothing after Halt or Shutdown (LC-03, LC-04).
  * Those are asserted as host self-checks; everything the driver does wrong is a finding. */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,8 @@
 #include "datapath.h"
 #include "halt_watchdog.h"
 #include "handles.h"
+#include "hardware.h"
+#include "../device/simnic.h"
 #include "ndis_host.h"
 #include "ndis_kernel_hooks.h"
 
@@ -87,6 +90,11 @@ void ndis_adapter_destroy(ndis_adapter *a)
     ndis_adapter_state s = ndis_adapter_get_state(a);
     host_require(s == NDIS_ADAPTER_HALTED || s == NDIS_ADAPTER_SHUTDOWN, a, "destroying a live adapter");
     ndis_handle_unregister(a);
+    ndis_ports_adapter_destroy(a);
+    ndis_dma_adapter_destroy(a);
+    ndis_io_adapter_destroy(a);
+    ndis_interrupt_adapter_destroy(a);
+    free(a->resources);
     ndis_dp_adapter_fini(a);
     if (a->oid_request) /* an OID the driver never completed (TX-02 was reported) */
         free(a->oid_request->DATA.QUERY_INFORMATION.InformationBuffer);
@@ -123,6 +131,7 @@ static void reset_instance(ndis_adapter *a)
 static void end_instance(ndis_adapter *a, const char *rule_override, const char *when)
 {
     vf_owner_set_dead(a->owner, true);
+    ndis_ports_instance_end(a, when);
     ndis_dp_check_halt_return(a);
     ndis_kernel_check_instance_end(a->owner, rule_override, when);
     vf_ledger_report_leftovers(a->owner, rule_override, when);
@@ -149,7 +158,8 @@ NDIS_STATUS ndis_adapter_initialize(ndis_adapter *a)
     params.Header.Revision = NDIS_MINIPORT_INIT_PARAMETERS_REVISION_1;
     params.Header.Size = NDIS_SIZEOF_MINIPORT_INIT_PARAMETERS_REVISION_1;
     params.Flags = 0;
-    params.AllocatedResources = NULL; /* a virtual miniport is given no hardware resources */
+    /* A virtual miniport is given no hardware resources; a NIC's reach it as Windows lists them. */
+    params.AllocatedResources = a->resources;
     params.IfIndex = 100 + a->index;
     params.NetLuid.Info.IfType = 6; /* IF_TYPE_ETHERNET_CSMACD */
     params.NetLuid.Info.NetLuidIndex = a->index;
@@ -300,6 +310,7 @@ void ndis_adapter_halt(ndis_adapter *a, NDIS_HALT_ACTION action, const ndis_paus
     host_require(a->oid_op.phase == PENDING_IDLE, a, "MiniportHaltEx with an OID outstanding (LC-02)");
 
     a->halt_started = true;
+    ndis_shared_memory_before_halt(a);
     halt_watch w;
     halt_watch_begin(&w, a, hooks, g_timeouts.halt_ns);
     CALL_DRIVER(a, VF_CB_HALT, PASSIVE_LEVEL, d->chars.HaltHandlerEx(a->context, action));
@@ -344,4 +355,59 @@ void ndis_adapter_pnp_event(ndis_adapter *a, NDIS_DEVICE_PNP_EVENT event)
     if (event == NdisDevicePnPEventSurpriseRemoved)
         a->surprise_removed = true;
     CALL_DRIVER(a, VF_CB_DEVICE_PNP_EVENT, PASSIVE_LEVEL, d->chars.DevicePnPEventNotifyHandler(a->context, &ev));
+}
+
+/* ---- the simulated NIC ---------------------------------------------------------------------- */
+
+static void *nic_dma_map(void *ctx, uint64_t bus_addr, size_t len, bool writing)
+{
+    return ndis_shared_memory_dma_map(ctx, bus_addr, len, writing);
+}
+
+static void nic_irq_raised(void *ctx)
+{
+    ndis_interrupt_line_raised(ctx);
+}
+
+void ndis_nic_host_ops(ndis_adapter *a, void *(**dma_map)(void *, uint64_t, size_t, bool), void (**irq_raised)(void *))
+{
+    (void)a;
+    *dma_map = nic_dma_map;
+    *irq_raised = nic_irq_raised;
+}
+
+/* The raw resource list as PnP hands it to NDIS for a PCI function: the I/O range, BAR0, and a
+ * level-sensitive line interrupt, in that order. */
+void ndis_adapter_attach_nic(ndis_adapter *a, struct simnic *nic)
+{
+    host_require(ndis_adapter_get_state(a) == NDIS_ADAPTER_HALTED, a, "attaching a NIC to a live adapter");
+    simnic_resources r;
+    simnic_get_resources(nic, &r);
+    size_t size = offsetof(CM_PARTIAL_RESOURCE_LIST, PartialDescriptors) + 3 * sizeof(CM_PARTIAL_RESOURCE_DESCRIPTOR);
+    CM_PARTIAL_RESOURCE_LIST *list = calloc(1, size);
+    if (!list)
+        abort();
+    list->Version = 1;
+    list->Revision = 1;
+    list->Count = 3;
+    CM_PARTIAL_RESOURCE_DESCRIPTOR *d = list->PartialDescriptors;
+    d[0].Type = CmResourceTypePort;
+    d[0].ShareDisposition = CmResourceShareDeviceExclusive;
+    d[0].Flags = CM_RESOURCE_PORT_IO | CM_RESOURCE_PORT_16_BIT_DECODE;
+    d[0].u.Port.Start.QuadPart = r.io_base;
+    d[0].u.Port.Length = r.io_length;
+    d[1].Type = CmResourceTypeMemory;
+    d[1].ShareDisposition = CmResourceShareDeviceExclusive;
+    d[1].Flags = CM_RESOURCE_MEMORY_READ_WRITE;
+    d[1].u.Memory.Start.QuadPart = (LONGLONG)r.mem_base;
+    d[1].u.Memory.Length = r.mem_length;
+    d[2].Type = CmResourceTypeInterrupt;
+    d[2].ShareDisposition = CmResourceShareShared;
+    d[2].Flags = CM_RESOURCE_INTERRUPT_LEVEL_SENSITIVE;
+    d[2].u.Interrupt.Level = r.irq_level;
+    d[2].u.Interrupt.Vector = r.irq_vector;
+    d[2].u.Interrupt.Affinity = (KAFFINITY)r.irq_affinity;
+    free(a->resources);
+    a->resources = list;
+    a->nic = nic;
 }

@@ -39,6 +39,11 @@ typedef struct ndis_driver ndis_driver;
 typedef struct ndis_adapter ndis_adapter;
 typedef struct ndis_dp_state ndis_dp_state;         /* data path, src/ndis/datapath.c */
 typedef struct ndis_config_store ndis_config_store; /* registry, src/ndis/config.c */
+typedef struct ndis_irq_state ndis_irq_state;       /* interrupts, src/ndis/interrupt.c */
+typedef struct ndis_io_state ndis_io_state;         /* I/O ports and mapped registers, io_port.c, mapped_io.c */
+typedef struct ndis_dma_state ndis_dma_state;       /* DMA and shared memory, dma.c, shared_memory.c */
+typedef struct ndis_port_state ndis_port_state;     /* NDIS ports, port.c */
+struct simnic;
 
 /* What sits above the miniport: the host's protocol edge. NDIS calls these from the
  * driver's indications; they run on the driver's thread at the driver's IRQL. */
@@ -114,6 +119,14 @@ struct ndis_adapter
     ndis_protocol_ops proto;
 
     unsigned error_log_entries; /* NdisWriteErrorLogEntry calls (IN-05, IN-08 advice) */
+
+    /* Hardware (src/ndis/hardware.h). `nic` is NULL for a virtual adapter. */
+    struct simnic *nic;
+    void *resources; /* CM_RESOURCE_LIST handed to MiniportInitializeEx, NULL without a NIC */
+    ndis_irq_state *irq;
+    ndis_io_state *io;
+    ndis_dma_state *dma;
+    ndis_port_state *ports;
 
     exec_mutex lock; /* protects the fields above against driver threads */
 };

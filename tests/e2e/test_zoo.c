@@ -28,54 +28,10 @@ typedef struct zoo_case
 } zoo_case;
 
 static const zoo_case zoo_cases[] = {
-    {"clean_base", {NULL}, 0, NULL, NULL},
-    {"ha04_timer_leak", {NULL}, 1, NULL, NULL},
-    {"ha05_pool_leak", {NULL}, 1, NULL, NULL},
-    {"ha07_nbl_pool_leak", {NULL}, 1, NULL, NULL},
-    {"ha10_work_item_leak", {NULL}, 1, NULL, NULL},
-    {"ha10_config_leak", {NULL}, 1, NULL, NULL},
-    {"ha10_mdl_leak", {NULL}, 1, NULL, NULL},
-    {"ha11_lc10_repost_on_return", {"--return-policy", "never", "--watchdog", "100", NULL}, 1, NULL, NULL},
-    {"lc03_call_after_halt", {"--adapters", "2", NULL}, 1, NULL, NULL},
-    {"lc05_pause_fails", {NULL}, 1, "ZooPause", NULL},
-    {"lc06_pause_complete_unpended", {NULL}, 1, NULL, NULL},
-    {"lc07_restart_complete_unpended", {NULL}, 1, NULL, NULL},
-    {"lc09_indicate_paused", {NULL}, 1, NULL, NULL},
-    {"lc10_pause_early", {"--return-policy", "at-pause", NULL}, 1, "ZooPause", NULL},
-    {"in02_no_general_attributes", {NULL}, 1, "ZooInitialize", NULL},
-    {"in04_pool_leak_on_failure", {NULL}, 1, NULL, NULL},
-    {"in04_timer_leak_on_failure", {NULL}, 1, NULL, NULL},
-    {"in05_initialize_pending", {NULL}, 1, "ZooInitialize", NULL},
-    {"tm03_periodic_cancel_at_dispatch", {NULL}, 1, NULL, NULL},
-    {"tm04_free_queued_timer", {NULL}, 1, NULL, NULL},
-    {"tm05_timer_after_halt", {"--adapters", "2", NULL}, 1, NULL, NULL},
-    {"iq01_sleep_at_dispatch", {NULL}, 1, NULL, NULL},
-    {"iq02_long_stall", {NULL}, 1, NULL, NULL},
-    {"iq03_double_release", {NULL}, 1, NULL, NULL},
-    {"me01_zero_tag", {NULL}, 1, NULL, NULL},
-    {"me02_double_free", {NULL}, 1, NULL, NULL},
-    {"me02_foreign_free", {NULL}, 1, NULL, NULL},
-    {"tx01_double_complete", {NULL}, 1, NULL, NULL},
-    {"po02_stack_nbl", {NULL}, 1, NULL, NULL},
-    {"rx01_count_mismatch", {NULL}, 1, NULL, NULL},
-    {"rx03_dispatch_flag_at_passive", {NULL}, 1, NULL, NULL},
-    {"oi01_complete_sync_oid", {NULL}, 1, NULL, NULL},
-    {"ul01_fail_after_register", {NULL}, 2, "DriverEntry", "DriverEntry"},
-    {"ul02_no_deregister", {NULL}, 1, "ZooUnload", NULL},
-    {"ul03_missing_handler", {NULL}, 2, NULL, "CancelSendHandler"},
-    {"ap01_foreign_handle", {NULL}, 1, NULL, NULL},
-    {"lc08_restart_bad_status", {NULL}, 1, "ZooRestart", NULL},
-    {"lc14_reset_complete_unpended", {NULL}, 1, NULL, NULL},
-    {"ha01_slow_halt", {"--watchdog", "300", NULL}, 1, "ZooHalt", NULL},
-    {"tm01_bad_timer_header", {NULL}, 1, NULL, NULL},
-    {"po01_bad_pool_parameters", {NULL}, 1, NULL, NULL},
-    {"po03_free_prealloc_nb", {NULL}, 1, NULL, NULL},
-    {"po04_double_free_nbl", {NULL}, 1, NULL, NULL},
-    {"rx02_reindicate_held", {"--return-policy", "never", "--watchdog", "300", NULL}, 1, NULL, NULL},
-    {"tx02_oid_never_completed", {"--watchdog", "300", NULL}, 1, "ZooOidRequest", NULL},
-    {"ap02_malformed_status_indication", {NULL}, 1, NULL, NULL},
-    {"as01_failed_assert", {NULL}, 1, NULL, NULL},
-    {"as02_debug_break", {NULL}, 1, NULL, NULL},
+#include "zoo_cases_core.inc"
+#include "zoo_cases_irq.inc"
+#include "zoo_cases_dma.inc"
+#include "zoo_cases_shutdown.inc"
 };
 #define N_ZOO (sizeof zoo_cases / sizeof zoo_cases[0])
 

@@ -137,12 +137,15 @@ typedef enum _NDIS_INTERRUPT_TYPE
 
 /* ---- initialize / pause / restart parameters ------------------------------------------------ */
 
+/* The raw hardware resources PnP assigned to the device (I/O ports, memory, interrupt). */
+typedef CM_PARTIAL_RESOURCE_LIST NDIS_RESOURCE_LIST, *PNDIS_RESOURCE_LIST;
+
 #define NDIS_MINIPORT_INIT_PARAMETERS_REVISION_1 1
 typedef struct _NDIS_MINIPORT_INIT_PARAMETERS
 {
     NDIS_OBJECT_HEADER Header;
     ULONG Flags;
-    struct _CM_RESOURCE_LIST *AllocatedResources;
+    PNDIS_RESOURCE_LIST AllocatedResources;
     NDIS_HANDLE IMDeviceInstanceContext;
     NDIS_HANDLE MiniportAddDeviceContext;
     NET_IFINDEX IfIndex;

@@ -1,0 +1,51 @@
+/* The hardware side of the NDIS library: what the adapter state machine (adapter.c) and the host
+ * layer ask of the files that implement interrupts (interrupt.c), I/O ports and mapped registers
+ * (io_port.c, mapped_io.c, bus_data.c), DMA and shared memory (dma.c, shared_memory.c) and NDIS
+ * ports (port.c). Each concern keeps its per-adapter state behind its own pointer in ndis_adapter
+ * and allocates it lazily; the *_adapter_destroy hooks free it when the device goes away.
+ *
+ * A hardware-backed adapter has a simulated NIC attached (ndis_adapter_attach_nic); its resources
+ * reach MiniportInitializeEx as AllocatedResources. A virtual adapter has none and gets NULL. */
+#ifndef NDISHOST_NDIS_HARDWARE_H
+#define NDISHOST_NDIS_HARDWARE_H
+
+#include "ndis_internal.h"
+
+struct simnic;
+
+/* ---- the device (adapter.c) ---- */
+
+/* Attaches `nic` to the adapter before its first initialize; the adapter does not own it. The NIC's
+ * host ops must have been created with ndis_nic_host_ops(a). */
+void ndis_adapter_attach_nic(ndis_adapter *a, struct simnic *nic);
+/* The DMA translator and interrupt line the NIC is given (ctx = the adapter). */
+void ndis_nic_host_ops(ndis_adapter *a, void *(**dma_map)(void *, uint64_t, size_t, bool), void (**irq_raised)(void *));
+
+/* ---- interrupts (interrupt.c) ---- */
+
+/* The NIC's line went up: run the ISR on the adapter's interrupt thread if one is registered. */
+void ndis_interrupt_line_raised(ndis_adapter *a);
+void ndis_interrupt_adapter_destroy(ndis_adapter *a);
+
+/* ---- I/O ports, mapped registers (io_port.c, mapped_io.c) ---- */
+
+void ndis_io_adapter_destroy(ndis_adapter *a);
+
+/* ---- DMA and shared memory (dma.c, shared_memory.c) ---- */
+
+/* Device DMA: resolves a bus address range inside live shared memory of this adapter, or reports
+ * (a freed block: SM-03 naming the free's call site) and returns NULL. */
+void *ndis_shared_memory_dma_map(ndis_adapter *a, uint64_t bus_addr, size_t len, bool writing);
+/* Before MiniportHaltEx: asynchronous shared-memory allocations still pending are completed first
+ * (ndis-contract.md HA-06 policy), so that the halt handler can free them. */
+void ndis_shared_memory_before_halt(ndis_adapter *a);
+void ndis_dma_adapter_destroy(ndis_adapter *a);
+
+/* ---- NDIS ports (port.c) ---- */
+
+/* At halt return and after a failed initialize, before the ledger's leftovers are reported:
+ * HA-08's parts the ledger cannot see (an activated default port the driver controls). */
+void ndis_ports_instance_end(ndis_adapter *a, const char *when);
+void ndis_ports_adapter_destroy(ndis_adapter *a);
+
+#endif
