@@ -21,6 +21,16 @@ void ndis_adapter_attach_nic(ndis_adapter *a, struct simnic *nic);
 /* The DMA translator and interrupt line the NIC is given (ctx = the adapter). */
 void ndis_nic_host_ops(ndis_adapter *a, void *(**dma_map)(void *, uint64_t, size_t, bool), void (**irq_raised)(void *));
 
+/* ---- claiming hardware (hw_claims.c) ---- */
+
+#define NDIS_CLAIM_INIT_ONLY 0x1u /* IN-07: only from MiniportInitializeEx */
+#define NDIS_CLAIM_NEEDS_REG_ATTRS 0x2u /* IN-02: after NdisMSetMiniportAttributes(REGISTRATION) */
+/* The common checks of every call that claims hardware or allocates a port (NdisMRegisterInterruptEx,
+ * NdisMRegisterIoPortRange, NdisMMapIoSpace, NdisMRegisterScatterGatherDma, NdisMAllocateSharedMemory,
+ * NdisMAllocatePort): reports IN-02 / IN-07 as `flags` ask, naming `api` at `site`. Returns false when
+ * the call must fail (the caller returns the status Windows returns). */
+bool ndis_hw_claim_check(ndis_adapter *a, const char *api, void *site, unsigned flags);
+
 /* ---- interrupts (interrupt.c) ---- */
 
 /* The NIC's line went up: run the ISR on the adapter's interrupt thread if one is registered. */
