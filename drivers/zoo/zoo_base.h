@@ -30,6 +30,9 @@
  *   ZOO_HOOK_TIMER(Adapter)               VOID; start of the receive timer callback (DISPATCH_LEVEL)
  *   ZOO_HOOK_INDICATE(Adapter, Nbls, Count, Flags)  VOID; instead of NdisMIndicateReceiveNetBufferLists
  *   ZOO_HOOK_OID(Adapter, Request, Status)  NDIS_STATUS; after the base handled an OID
+ *   ZOO_HOOK_SHUTDOWN(Adapter, Action)    VOID; MiniportShutdownEx (the base does nothing else there)
+ *   ZOO_ATTRIBUTE_FLAGS                   registration attribute flags (default below; the base registers
+ *                                         for bug-check shutdown, as an NDIS 6.30 driver must to get one)
  *   ZOO_ADAPTER_EXTRA                     extra members of ZOO_ADAPTER for the zoo driver
  */
 #ifndef ZOO_BASE_H
@@ -47,6 +50,12 @@
 #define ZOO_MIN_FRAME 14
 #define ZOO_LINK_SPEED 1000000000ULL
 #define ZOO_FILTERS (NDIS_PACKET_TYPE_DIRECTED | NDIS_PACKET_TYPE_MULTICAST | NDIS_PACKET_TYPE_BROADCAST)
+
+#ifndef ZOO_ATTRIBUTE_FLAGS
+#define ZOO_ATTRIBUTE_FLAGS                                                                                            \
+    (NDIS_MINIPORT_ATTRIBUTES_NO_HALT_ON_SUSPEND | NDIS_MINIPORT_ATTRIBUTES_SURPRISE_REMOVE_OK |                        \
+     NDIS_MINIPORT_ATTRIBUTES_REGISTER_BUGCHECK_CALLBACK)
+#endif
 
 #ifndef ZOO_ADAPTER_EXTRA
 #define ZOO_ADAPTER_EXTRA
@@ -145,6 +154,9 @@ static VOID ZOO_HOOK_HALT_RX_WAIT(PZOO_ADAPTER Adapter);
 #endif
 #ifdef ZOO_HOOK_HALT_END
 static VOID ZOO_HOOK_HALT_END(PZOO_ADAPTER Adapter);
+#endif
+#ifdef ZOO_HOOK_SHUTDOWN
+static VOID ZOO_HOOK_SHUTDOWN(PZOO_ADAPTER Adapter, NDIS_SHUTDOWN_ACTION Action);
 #endif
 #ifdef ZOO_HOOK_PAUSE
 static NDIS_STATUS ZOO_HOOK_PAUSE(PZOO_ADAPTER Adapter, NDIS_STATUS Status);
@@ -525,7 +537,7 @@ static NDIS_STATUS ZooBaseSetAttributes(PZOO_ADAPTER Adapter)
                    .Revision = NDIS_MINIPORT_ADAPTER_REGISTRATION_ATTRIBUTES_REVISION_2,
                    .Size = NDIS_SIZEOF_MINIPORT_ADAPTER_REGISTRATION_ATTRIBUTES_REVISION_2},
         .MiniportAdapterContext = Adapter,
-        .AttributeFlags = NDIS_MINIPORT_ATTRIBUTES_NO_HALT_ON_SUSPEND | NDIS_MINIPORT_ATTRIBUTES_SURPRISE_REMOVE_OK,
+        .AttributeFlags = ZOO_ATTRIBUTE_FLAGS,
         .InterfaceType = NdisInterfaceInternal,
     };
     NDIS_STATUS status =
@@ -723,6 +735,9 @@ static VOID ZooBaseShutdown(NDIS_HANDLE MiniportAdapterContext, NDIS_SHUTDOWN_AC
 {
     PZOO_ADAPTER adapter = MiniportAdapterContext;
     UNREFERENCED_PARAMETER(ShutdownAction);
+#ifdef ZOO_HOOK_SHUTDOWN
+    ZOO_HOOK_SHUTDOWN(adapter, ShutdownAction);
+#endif
     adapter->State = ZooPaused;
 }
 

@@ -43,6 +43,10 @@ typedef struct ndishost_run_options {
     int verbose;               /* 0 quiet lifecycle, 1 every step, 2 also driver debug output */
     bool progress;             /* progress line on stderr for long runs */
     FILE *out;                 /* human output (NULL: stdout) */
+    const char *scenario;      /* NULL or "basic": the cycle above; a name from ndishost_scenario_name;
+                                  "all" (isolated runs only): every scenario in turn, each in its own child */
+    const char *nic;           /* "sim" (NULL: the default): a simulated NIC per adapter; "none": virtual */
+    const char *wire;          /* the simulated NICs' wire: "hub" (NULL: the default) or "loopback" */
 } ndishost_run_options;
 
 typedef struct ndishost_run_result {
@@ -122,6 +126,13 @@ int ndishost_sweep(const ndishost_sweep_options *o, ndishost_sweep_result *r);
  * initialization-failed, stopped; or the NdisHaltDevice* spelling). Returns -1 if unknown. */
 int ndishost_parse_halt_action(const char *name);
 const char *ndishost_halt_action_name(int action);
+/* Scenarios of `ndishost run --scenario` (docs/scenarios.md): index 0 is "basic". */
+size_t ndishost_scenario_count(void);
+const char *ndishost_scenario_name(size_t i);
+const char *ndishost_scenario_description(size_t i);
+/* The index of a scenario name (NULL: basic), -1 if unknown ("all" is not a scenario). */
+int ndishost_parse_scenario(const char *name);
+
 const char *ndishost_version(void);
 
 #ifdef __cplusplus

@@ -66,9 +66,11 @@ static uint64_t auto_timeout_ms(const ndishost_run_options *o)
     return 30000 + adapters * cycles * per;
 }
 
-int ndishost_run_isolated(const ndishost_run_options *o, uint64_t timeout_ms, ndishost_run_result *r)
+/* One child run; its findings (and a HOST-01 when it crashed or hung) are appended to `fl` and its
+ * counts added to `r`. Returns the child's exit status, or NDISHOST_EXIT_USAGE with r->error set. */
+static int run_one(const ndishost_run_options *o, uint64_t timeout_ms, ndishost_run_result *r, isolate_findings *fl,
+                   isolate_outcome *outcome)
 {
-    memset(r, 0, sizeof *r);
     FILE *out = o->out ? o->out : stdout;
     run_job_arg arg = {o};
     isolate_job job = {run_job, run_dump, &arg};
@@ -83,7 +85,7 @@ int ndishost_run_isolated(const ndishost_run_options *o, uint64_t timeout_ms, nd
         snprintf(r->error, sizeof r->error, "cannot start the isolated run: %s", strerror(errno));
         return NDISHOST_EXIT_USAGE;
     }
-
+    *outcome = ir.outcome;
     int rc = NDISHOST_EXIT_FINDINGS;
     const cJSON *res = ir.result;
     if (ir.outcome == ISOLATE_DONE)
@@ -93,49 +95,98 @@ int ndishost_run_isolated(const ndishost_run_options *o, uint64_t timeout_ms, nd
         const cJSON *err = cJSON_GetObjectItemCaseSensitive(res, "error");
         if (cJSON_IsString(err))
             snprintf(r->error, sizeof r->error, "%s", err->valuestring);
-        r->cycles_done = (unsigned)num(res, "cycles_done");
-        r->init_failures = (unsigned)num(res, "init_failures");
-        r->frames_sent = num(res, "frames_sent");
-        r->frames_completed = num(res, "frames_completed");
-        r->frames_received = num(res, "frames_received");
-        r->frames_returned = num(res, "frames_returned");
-        r->duration_ns = num(res, "duration_ns");
+        r->cycles_done += (unsigned)num(res, "cycles_done");
+        r->init_failures += (unsigned)num(res, "init_failures");
+        r->frames_sent += num(res, "frames_sent");
+        r->frames_completed += num(res, "frames_completed");
+        r->frames_received += num(res, "frames_received");
+        r->frames_returned += num(res, "frames_returned");
+        r->duration_ns += num(res, "duration_ns");
     }
     else
-        r->duration_ns = ir.duration_ns;
+        r->duration_ns += ir.duration_ns;
     if (rc == NDISHOST_EXIT_USAGE)
     {
         isolate_result_free(&ir);
         return rc;
     }
-
-    isolate_findings fl = {0};
+    size_t before = fl->count;
     if (res)
-        isolate_findings_add_json(&fl, cJSON_GetObjectItemCaseSensitive(res, "findings"), NULL);
+        isolate_findings_add_json(fl, cJSON_GetObjectItemCaseSensitive(res, "findings"), NULL);
     if (ir.host)
     {
-        isolate_findings_add(&fl, ir.host, NULL);
+        isolate_findings_add(fl, ir.host, NULL);
         fputs("  FINDING ", out);
         report_text_finding(out, ir.host);
     }
-    for (size_t i = 0; i < fl.count; i++)
+    size_t errors = 0, warnings = 0;
+    for (size_t i = before; i < fl->count; i++)
     {
-        if (fl.items[i].severity == VF_SEV_ERROR)
-            r->errors++;
+        if (fl->items[i].severity == VF_SEV_ERROR)
+            errors++;
         else
-            r->warnings++;
+            warnings++;
     }
-    r->findings = fl.count;
+    r->errors += errors;
+    r->warnings += warnings;
+    r->findings = fl->count;
     if (ir.host)
     {
         static const char *const what[] = {"done", "crashed", "hung", "ended without a report"};
-        fprintf(out, "verdict: findings: %zu error%s, %zu warning%s (the run %s)\n", r->errors,
-                r->errors == 1 ? "" : "s", r->warnings, r->warnings == 1 ? "" : "s", what[ir.outcome]);
-        rc = NDISHOST_EXIT_FINDINGS;
+        fprintf(out, "verdict: findings: %zu error%s, %zu warning%s (the run %s)\n", errors, errors == 1 ? "" : "s",
+                warnings, warnings == 1 ? "" : "s", what[ir.outcome]);
+    }
+    rc = ir.host || fl->count > before ? NDISHOST_EXIT_FINDINGS : NDISHOST_EXIT_CLEAN;
+    fflush(out);
+    isolate_result_free(&ir);
+    return rc;
+}
+
+int ndishost_run_isolated(const ndishost_run_options *o, uint64_t timeout_ms, ndishost_run_result *r)
+{
+    memset(r, 0, sizeof *r);
+    FILE *out = o->out ? o->out : stdout;
+    isolate_findings fl = {0};
+    isolate_outcome outcome = ISOLATE_DONE;
+    int rc = NDISHOST_EXIT_CLEAN;
+    bool all = o->scenario && !strcmp(o->scenario, "all");
+    if (all)
+    {
+        /* Every scenario in turn, each in a fresh child: a shutdown is terminal, and one scenario's
+         * crash must not hide the next one's findings. */
+        size_t n = ndishost_scenario_count();
+        for (size_t i = 0; i < n; i++)
+        {
+            ndishost_run_options one = *o;
+            one.scenario = ndishost_scenario_name(i);
+            fprintf(out, "== scenario %s: %s\n", one.scenario, ndishost_scenario_description(i));
+            fflush(out);
+            isolate_outcome oc = ISOLATE_DONE;
+            int one_rc = run_one(&one, timeout_ms, r, &fl, &oc);
+            if (one_rc == NDISHOST_EXIT_USAGE)
+            {
+                isolate_findings_free(&fl);
+                return one_rc;
+            }
+            if (oc != ISOLATE_DONE)
+                outcome = oc;
+            if (one_rc == NDISHOST_EXIT_FINDINGS)
+                rc = NDISHOST_EXIT_FINDINGS;
+        }
+        fprintf(out, "all %zu scenarios: %zu error%s, %zu warning%s\n", n, r->errors, r->errors == 1 ? "" : "s",
+                r->warnings, r->warnings == 1 ? "" : "s");
     }
     else
-        rc = fl.count ? NDISHOST_EXIT_FINDINGS : NDISHOST_EXIT_CLEAN;
-    fflush(out);
+    {
+        rc = run_one(o, timeout_ms, r, &fl, &outcome);
+        if (rc == NDISHOST_EXIT_USAGE)
+        {
+            isolate_findings_free(&fl);
+            return rc;
+        }
+    }
+    if (fl.count)
+        rc = NDISHOST_EXIT_FINDINGS;
 
     if (o->json_path)
     {
@@ -148,10 +199,11 @@ int ndishost_run_isolated(const ndishost_run_options *o, uint64_t timeout_ms, nd
         cJSON_AddStringToObject(extra, "return_policy", o->return_policy ? o->return_policy : "immediate");
         cJSON_AddStringToObject(extra, "halt_action", ndishost_halt_action_name(o->halt_action));
         cJSON_AddBoolToObject(extra, "isolated", true);
-        if (ir.outcome != ISOLATE_DONE)
+        cJSON_AddStringToObject(extra, "scenario", o->scenario ? o->scenario : "basic");
+        if (outcome != ISOLATE_DONE)
         {
-            static const char *const outcome[] = {"done", "crash", "hang", "lost"};
-            cJSON_AddStringToObject(extra, "outcome", outcome[ir.outcome]);
+            static const char *const names[] = {"done", "crash", "hang", "lost"};
+            cJSON_AddStringToObject(extra, "outcome", names[outcome]);
         }
         const vf_finding **list = calloc(fl.count ? fl.count : 1, sizeof *list);
         for (size_t i = 0; list && i < fl.count; i++)
@@ -197,6 +249,5 @@ int ndishost_run_isolated(const ndishost_run_options *o, uint64_t timeout_ms, nd
         free(list);
     }
     isolate_findings_free(&fl);
-    isolate_result_free(&ir);
     return rc;
 }

@@ -23,6 +23,8 @@
 #include "ndis/config.h"
 #include "ndis/datapath.h"
 #include "ndis/ndis_host.h"
+#include "ndis/hardware.h"
+#include "device/simnic.h"
 
 #define NDISHOST_VERSION_STRING NDISHOST_VERSION
 
@@ -73,6 +75,70 @@ const char *ndishost_halt_action_name(int action)
     return "?";
 }
 
+typedef enum scenario_id
+{
+    SCN_BASIC = 0,
+    SCN_DISABLE,
+    SCN_SURPRISE_REMOVAL,
+    SCN_STOP_START,
+    SCN_POWER_DOWN,
+    SCN_DEVICE_FAILURE,
+    SCN_INIT_FAILED,
+    SCN_SHUTDOWN,
+    SCN_BUGCHECK,
+    SCN_COUNT
+} scenario_id;
+
+static const struct
+{
+    const char *name;
+    const char *what;
+    bool terminal; /* ends in MiniportShutdownEx: no halt, no unload */
+} g_scenarios[SCN_COUNT] = {
+    [SCN_BASIC] = {"basic", "initialize, restart, traffic, pause, halt with --halt-action", false},
+    [SCN_DISABLE] = {"disable", "the device is disabled: pause, halt(NdisHaltDeviceDisabled)", false},
+    [SCN_SURPRISE_REMOVAL] =
+        {"surprise-removal",
+         "the NIC is pulled: PnP notify SurpriseRemoved, pause, halt(NdisHaltDeviceSurpriseRemoved)", false},
+    [SCN_STOP_START] = {"stop-start", "resource rebalance: halt(NdisHaltDeviceStopped), then initialize again", false},
+    [SCN_POWER_DOWN] = {"power-down", "system sleep: halt(NdisHaltDevicePoweredDown), then initialize again", false},
+    [SCN_DEVICE_FAILURE] = {"device-failure",
+                            "the NIC's DMA hangs and NDIS removes the device: pause, halt(NdisHaltDeviceFailed)",
+                            false},
+    [SCN_INIT_FAILED] = {"init-failed",
+                         "a step after a successful initialize fails: halt(NdisHaltDeviceInitializationFailed)", false},
+    [SCN_SHUTDOWN] = {"shutdown", "system power-off: MiniportShutdownEx(NdisShutdownPowerOff) from Paused and Running",
+                      true},
+    [SCN_BUGCHECK] = {"bugcheck",
+                      "bug check: MiniportShutdownEx(NdisShutdownBugCheck) at HIGH_LEVEL from Paused and Running",
+                      true},
+};
+
+int ndishost_parse_scenario(const char *name)
+{
+    if (!name)
+        return SCN_BASIC;
+    for (int i = 0; i < SCN_COUNT; i++)
+        if (!strcmp(name, g_scenarios[i].name))
+            return i;
+    return -1;
+}
+
+size_t ndishost_scenario_count(void)
+{
+    return SCN_COUNT;
+}
+
+const char *ndishost_scenario_name(size_t i)
+{
+    return i < SCN_COUNT ? g_scenarios[i].name : NULL;
+}
+
+const char *ndishost_scenario_description(size_t i)
+{
+    return i < SCN_COUNT ? g_scenarios[i].what : NULL;
+}
+
 typedef struct run_ctx
 {
     const ndishost_run_options *o;
@@ -87,6 +153,12 @@ typedef struct run_ctx
     bool *running;           /* restart succeeded this cycle */
     uint64_t *expected_rx;   /* edge frames each adapter should have received so far */
     struct edge_hook *hooks; /* pause and watchdog hooks, one per adapter */
+    scenario_id scenario;
+    bool *restart_mask; /* adapters the cycle restarts (shutdown leaves some Paused) */
+    simnic **nics;      /* one simulated NIC per adapter, NULL with --nic none */
+    simnic_wire *wire;
+    bool shared_medium; /* adapters hear each other (hub, or vnic's own virtual hub) */
+    bool powered_off;   /* a shutdown scenario ran: no halt, no unload */
 } run_ctx;
 
 static void step(run_ctx *c, const ndis_adapter *a, const char *what, const char *fmt, ...)
@@ -169,12 +241,12 @@ static size_t watchdog_release(void *arg, ndis_adapter *a)
     return n;
 }
 
-static void run_cycle(run_ctx *c)
+/* Initialize every adapter; with `restart`, restart them too, let the protocol issue its OIDs and
+ * exchange o->packets frames per adapter. */
+static void bring_up(run_ctx *c, bool restart)
 {
     const ndishost_run_options *o = c->o;
     unsigned n = o->adapters;
-    bool init_failed_halt = o->halt_action == NdisHaltDeviceInitializationFailed;
-
     for (unsigned i = 0; i < n; i++)
     {
         NDIS_STATUS st = ndis_adapter_initialize(c->adapters[i]);
@@ -182,68 +254,174 @@ static void run_cycle(run_ctx *c)
         c->running[i] = false;
         step(c, c->adapters[i], "MiniportInitializeEx", "%s", lifecycle_status_name(st));
     }
-    if (!init_failed_halt)
+    if (!restart)
+        return;
+    for (unsigned i = 0; i < n; i++)
     {
-        for (unsigned i = 0; i < n; i++)
-        {
-            if (!c->up[i])
-                continue;
-            NDIS_STATUS st = ndis_adapter_restart(c->adapters[i]);
-            c->running[i] = st == NDIS_STATUS_SUCCESS;
-            step(c, c->adapters[i], "MiniportRestart", "%s", lifecycle_status_name(st));
-        }
-        for (unsigned i = 0; i < n; i++)
-            if (c->running[i])
-                protocol_oids(c, c->adapters[i]);
-        if (o->packets)
-            for (unsigned i = 0; i < n; i++)
-            {
-                if (!c->running[i])
-                    continue;
-                /* On a hub every other adapter hears the frame; alone, an adapter is sent frames
-                 * addressed to itself. */
-                unsigned peer = n > 1 ? (i + 1) % n : i;
-                const UCHAR *dst = ndis_adapter_current_mac(c->adapters[peer]);
-                protocol_edge_send(c->edges[i], c->adapters[i], o->packets, o->frame_len, dst);
-            }
-        /* Let the traffic arrive before the pause (a pause drops what a NIC has not indicated
-         * yet; that is legal, but it would hide the receive path). Each running adapter expects
-         * the frames of the adapter before it; a slow or lossy driver just delays the pause. */
-        for (unsigned i = 0; o->packets && i < n; i++)
-        {
-            unsigned from = n > 1 ? (i + n - 1) % n : i;
-            if (!c->running[i] || !c->running[from])
-                continue;
-            c->expected_rx[i] += o->packets;
-            protocol_edge_wait_edge_frames(c->edges[i], c->expected_rx[i], 50000000LL);
-        }
-        if (o->halt_action == NdisHaltDeviceSurpriseRemoved)
-            for (unsigned i = 0; i < n; i++)
-                if (c->up[i])
-                {
-                    ndis_adapter_pnp_event(c->adapters[i], NdisDevicePnPEventSurpriseRemoved);
-                    step(c, c->adapters[i], "MiniportDevicePnPEventNotify", "NdisDevicePnPEventSurpriseRemoved");
-                }
+        if (!c->up[i] || !c->restart_mask[i])
+            continue;
+        NDIS_STATUS st = ndis_adapter_restart(c->adapters[i]);
+        c->running[i] = st == NDIS_STATUS_SUCCESS;
+        step(c, c->adapters[i], "MiniportRestart", "%s", lifecycle_status_name(st));
+    }
+    for (unsigned i = 0; i < n; i++)
+        if (c->running[i])
+            protocol_oids(c, c->adapters[i]);
+    if (o->packets)
         for (unsigned i = 0; i < n; i++)
         {
             if (!c->running[i])
                 continue;
-            ndis_pause_hooks hooks = {pause_started, watchdog_release, &c->hooks[i]};
-            ndis_adapter_pause(c->adapters[i], &hooks);
-            protocol_edge_stats s;
-            protocol_edge_get_stats(c->edges[i], &s);
-            step(c, c->adapters[i], "MiniportPause",
-                 "SUCCESS (sent %llu, completed %llu, received %llu, returned %llu)", (unsigned long long)s.sent,
-                 (unsigned long long)s.completed, (unsigned long long)s.indicated, (unsigned long long)s.returned);
+            /* On a hub every other adapter hears the frame; alone (or on a loopback wire), an adapter
+             * is sent frames addressed to itself. */
+            unsigned peer = c->shared_medium && n > 1 ? (i + 1) % n : i;
+            const UCHAR *dst = ndis_adapter_current_mac(c->adapters[peer]);
+            protocol_edge_send(c->edges[i], c->adapters[i], o->packets, o->frame_len, dst);
         }
+    /* Let the traffic arrive before the pause (a pause drops what a NIC has not indicated yet; that
+     * is legal, but it would hide the receive path). Each running adapter expects the frames of the
+     * adapter before it; a slow or lossy driver just delays the pause. */
+    for (unsigned i = 0; o->packets && i < n; i++)
+    {
+        unsigned from = c->shared_medium && n > 1 ? (i + n - 1) % n : i;
+        if (!c->running[i] || !c->running[from])
+            continue;
+        c->expected_rx[i] += o->packets;
+        protocol_edge_wait_edge_frames(c->edges[i], c->expected_rx[i], 50000000LL);
     }
-    for (unsigned i = 0; i < n; i++)
+}
+
+static void pause_all(run_ctx *c)
+{
+    for (unsigned i = 0; i < c->o->adapters; i++)
+    {
+        if (!c->running[i])
+            continue;
+        ndis_pause_hooks hooks = {pause_started, watchdog_release, &c->hooks[i]};
+        ndis_adapter_pause(c->adapters[i], &hooks);
+        c->running[i] = false;
+        protocol_edge_stats s;
+        protocol_edge_get_stats(c->edges[i], &s);
+        step(c, c->adapters[i], "MiniportPause", "SUCCESS (sent %llu, completed %llu, received %llu, returned %llu)",
+             (unsigned long long)s.sent, (unsigned long long)s.completed, (unsigned long long)s.indicated,
+             (unsigned long long)s.returned);
+    }
+}
+
+/* The device is pulled: the NIC reads all ones from now on, then NDIS notifies the driver. */
+static void surprise_remove_all(run_ctx *c)
+{
+    for (unsigned i = 0; i < c->o->adapters; i++)
+        if (c->up[i])
+        {
+            ndis_adapter_pnp_event(c->adapters[i], NdisDevicePnPEventSurpriseRemoved);
+            step(c, c->adapters[i], "MiniportDevicePnPEventNotify", "NdisDevicePnPEventSurpriseRemoved");
+        }
+}
+
+static void halt_all(run_ctx *c, NDIS_HALT_ACTION action)
+{
+    for (unsigned i = 0; i < c->o->adapters; i++)
     {
         if (!c->up[i])
             continue;
+        /* A driver that called NdisMRemoveMiniport is halted as a failed device, whatever the
+         * scenario meant to do next. */
+        NDIS_HALT_ACTION a = c->adapters[i]->removed ? NdisHaltDeviceFailed : action;
         ndis_pause_hooks hooks = {NULL, watchdog_release, &c->hooks[i]};
-        ndis_adapter_halt(c->adapters[i], (NDIS_HALT_ACTION)o->halt_action, &hooks);
-        step(c, c->adapters[i], "MiniportHaltEx", "%s", ndishost_halt_action_name(o->halt_action));
+        ndis_adapter_halt(c->adapters[i], a, &hooks);
+        c->up[i] = false;
+        step(c, c->adapters[i], "MiniportHaltEx", "%s", ndishost_halt_action_name(a));
+    }
+}
+
+/* System shutdown reaches every adapter in whatever state it is in: with the scenario's spread,
+ * even adapters were left Paused after initialize and odd ones Running. */
+static void shutdown_all(run_ctx *c, NDIS_SHUTDOWN_ACTION action)
+{
+    for (unsigned i = 0; i < c->o->adapters; i++)
+    {
+        if (!c->up[i])
+            continue;
+        const char *state = ndis_adapter_state_name(ndis_adapter_get_state(c->adapters[i]));
+        bool called = ndis_adapter_shutdown(c->adapters[i], action);
+        step(c, c->adapters[i], "MiniportShutdownEx", "%s from %s%s",
+             action == NdisShutdownBugCheck ? "NdisShutdownBugCheck" : "NdisShutdownPowerOff", state,
+             called ? "" : " (not called: an NDIS 6.30 driver that did not register for bug checks)");
+    }
+    c->powered_off = true;
+}
+
+static void set_dma_stuck(run_ctx *c)
+{
+    for (unsigned i = 0; i < c->o->adapters; i++)
+        if (c->nics && c->nics[i])
+            simnic_set_dma_stuck(c->nics[i], true);
+}
+
+/* One cycle of the scenario (ndishost_scenario_names lists them; docs/scenarios.md). */
+static void run_cycle(run_ctx *c)
+{
+    const ndishost_run_options *o = c->o;
+    unsigned n = o->adapters;
+    for (unsigned i = 0; i < n; i++)
+        c->restart_mask[i] = true;
+    switch (c->scenario)
+    {
+    case SCN_BASIC:
+        if (o->halt_action == NdisHaltDeviceInitializationFailed)
+        {
+            bring_up(c, false);
+            halt_all(c, NdisHaltDeviceInitializationFailed);
+            return;
+        }
+        bring_up(c, true);
+        if (o->halt_action == NdisHaltDeviceSurpriseRemoved)
+            surprise_remove_all(c);
+        pause_all(c);
+        halt_all(c, (NDIS_HALT_ACTION)o->halt_action);
+        return;
+    case SCN_DISABLE:
+        bring_up(c, true);
+        pause_all(c);
+        halt_all(c, NdisHaltDeviceDisabled);
+        return;
+    case SCN_SURPRISE_REMOVAL:
+        bring_up(c, true);
+        surprise_remove_all(c);
+        pause_all(c);
+        halt_all(c, NdisHaltDeviceSurpriseRemoved);
+        return;
+    case SCN_STOP_START:
+    case SCN_POWER_DOWN:
+        bring_up(c, true);
+        pause_all(c);
+        halt_all(c, c->scenario == SCN_STOP_START ? NdisHaltDeviceStopped : NdisHaltDevicePoweredDown);
+        bring_up(c, true); /* the device starts again (new resources, or back to D0) */
+        pause_all(c);
+        halt_all(c, NdisHaltDeviceDisabled);
+        return;
+    case SCN_DEVICE_FAILURE:
+        /* The NIC stops making progress; NDIS removes the device as it does after the driver's
+         * NdisMRemoveMiniport: pause, then halt as a failed device. */
+        bring_up(c, true);
+        set_dma_stuck(c);
+        pause_all(c);
+        halt_all(c, NdisHaltDeviceFailed);
+        return;
+    case SCN_INIT_FAILED:
+        bring_up(c, false);
+        halt_all(c, NdisHaltDeviceInitializationFailed);
+        return;
+    case SCN_SHUTDOWN:
+    case SCN_BUGCHECK:
+        for (unsigned i = 0; i < n; i++)
+            c->restart_mask[i] = (i % 2) == 1;
+        bring_up(c, true);
+        shutdown_all(c, c->scenario == SCN_BUGCHECK ? NdisShutdownBugCheck : NdisShutdownPowerOff);
+        return;
+    default:
+        return;
     }
 }
 
@@ -274,7 +452,33 @@ int ndishost_run(const ndishost_run_options *o, ndishost_run_result *r)
         return NDISHOST_EXIT_USAGE;
     }
 
-    run_ctx c = {.o = o, .out = out};
+    int scn = ndishost_parse_scenario(o->scenario);
+    if (scn < 0)
+    {
+        snprintf(r->error, sizeof r->error,
+                 o->scenario && !strcmp(o->scenario, "all")
+                     ? "--scenario all runs each scenario in its own child process: drop --no-isolate"
+                     : "unknown scenario '%s' (see ndishost --help)",
+                 o->scenario);
+        return NDISHOST_EXIT_USAGE;
+    }
+    bool with_nic = !o->nic || !strcmp(o->nic, "sim");
+    if (o->nic && strcmp(o->nic, "sim") && strcmp(o->nic, "none"))
+    {
+        snprintf(r->error, sizeof r->error, "--nic must be sim or none (got '%s')", o->nic);
+        return NDISHOST_EXIT_USAGE;
+    }
+    bool loopback = o->wire && !strcmp(o->wire, "loopback");
+    if (o->wire && strcmp(o->wire, "hub") && !loopback)
+    {
+        snprintf(r->error, sizeof r->error, "--wire must be hub or loopback (got '%s')", o->wire);
+        return NDISHOST_EXIT_USAGE;
+    }
+
+    run_ctx c = {.o = o, .out = out, .scenario = (scenario_id)scn};
+    /* A virtual driver (vnic's virtual mode, netvmini) runs its own hub whatever the wire; a loopback
+     * wire only changes who hears a simulated NIC's frames. */
+    c.shared_medium = !(with_nic && loopback);
     unsigned n = o->adapters;
     c.adapters = calloc(n, sizeof *c.adapters);
     c.configs = calloc(n, sizeof *c.configs);
@@ -283,7 +487,10 @@ int ndishost_run(const ndishost_run_options *o, ndishost_run_result *r)
     c.running = calloc(n, sizeof *c.running);
     c.expected_rx = calloc(n, sizeof *c.expected_rx);
     c.hooks = calloc(n, sizeof *c.hooks);
-    if (!c.adapters || !c.configs || !c.edges || !c.up || !c.running || !c.expected_rx || !c.hooks)
+    c.restart_mask = calloc(n, sizeof *c.restart_mask);
+    c.nics = calloc(n, sizeof *c.nics);
+    if (!c.adapters || !c.configs || !c.edges || !c.up || !c.running || !c.expected_rx || !c.hooks || !c.restart_mask ||
+        !c.nics)
         abort();
 
     int rc = NDISHOST_EXIT_USAGE;
@@ -312,9 +519,19 @@ int ndishost_run(const ndishost_run_options *o, ndishost_run_result *r)
         ndis_log_hook = lifecycle_log_line;
     uint64_t t0 = exec_now_ns();
 
-    fprintf(out, "ndishost %s: %s, %u adapter%s, %u cycle%s, return policy %s, halt action %s\n",
-            NDISHOST_VERSION_STRING, o->driver_path, n, n == 1 ? "" : "s", o->cycles, o->cycles == 1 ? "" : "s",
-            o->return_policy, ndishost_halt_action_name(o->halt_action));
+    unsigned cycles = g_scenarios[c.scenario].terminal ? 1 : o->cycles;
+    if (c.scenario == SCN_BASIC)
+        fprintf(out, "ndishost %s: %s, %u adapter%s, %u cycle%s, return policy %s, halt action %s, %s\n",
+                NDISHOST_VERSION_STRING, o->driver_path, n, n == 1 ? "" : "s", cycles, cycles == 1 ? "" : "s",
+                o->return_policy, ndishost_halt_action_name(o->halt_action),
+                with_nic ? (loopback ? "simulated NICs on a loopback wire" : "simulated NICs on a hub")
+                         : "no NIC (virtual)");
+    else
+        fprintf(out, "ndishost %s: %s, %u adapter%s, %u cycle%s, return policy %s, scenario %s (%s), %s\n",
+                NDISHOST_VERSION_STRING, o->driver_path, n, n == 1 ? "" : "s", cycles, cycles == 1 ? "" : "s",
+                o->return_policy, g_scenarios[c.scenario].name, g_scenarios[c.scenario].what,
+                with_nic ? (loopback ? "simulated NICs on a loopback wire" : "simulated NICs on a hub")
+                         : "no NIC (virtual)");
     c.show_steps = true;
     ndis_load_result lr = ndis_driver_load(o->driver_path, &c.driver, err, sizeof err);
     if (lr != NDIS_LOAD_OK)
@@ -328,6 +545,21 @@ int ndishost_run(const ndishost_run_options *o, ndishost_run_result *r)
     for (unsigned i = 0; i < n; i++)
     {
         c.adapters[i] = ndis_adapter_create(c.driver, c.configs[i]);
+        if (with_nic)
+        {
+            if (!c.wire)
+                c.wire = simnic_wire_create(loopback ? SIMNIC_WIRE_LOOPBACK : SIMNIC_WIRE_HUB);
+            simnic_config nc = {.index = i,
+                                .mac = {0x02, 0x4e, 0x48, (uint8_t)(i >> 16), (uint8_t)(i >> 8), (uint8_t)i},
+                                .link_up = true,
+                                .wire = c.wire};
+            ndis_nic_host_ops(c.adapters[i], &nc.ops.dma_map, &nc.ops.irq_raised);
+            nc.ops.ctx = c.adapters[i];
+            c.nics[i] = simnic_create(&nc);
+            if (!c.nics[i])
+                abort();
+            ndis_adapter_attach_nic(c.adapters[i], c.nics[i]);
+        }
         c.edges[i] = protocol_edge_create(&pcfg);
         c.hooks[i] = (edge_hook){&c, c.edges[i]};
         protocol_edge_attach(c.edges[i], c.adapters[i]);
@@ -335,24 +567,26 @@ int ndishost_run(const ndishost_run_options *o, ndishost_run_result *r)
 
     bool progress = o->progress && o->cycles > 1;
     uint64_t last_progress = 0;
-    for (unsigned k = 0; k < o->cycles; k++)
+    for (unsigned k = 0; k < cycles; k++)
     {
         c.cycle = k;
         c.show_steps = o->verbose >= 1 || k == 0;
         if (c.show_steps)
             fprintf(out, "  cycle %u/%u\n", k + 1, o->cycles);
+        if (c.show_steps)
+            fflush(out);
         run_cycle(&c);
         r->cycles_done++;
         for (unsigned i = 0; i < n; i++)
             if (!c.up[i])
                 r->init_failures++;
         uint64_t now = exec_now_ns();
-        if (progress && (now - last_progress > 200000000ULL || k + 1 == o->cycles))
+        if (progress && (now - last_progress > 200000000ULL || k + 1 == cycles))
         {
             last_progress = now;
-            fprintf(stderr, "\r  cycle %u/%u  %zu finding(s)  %.1f s", k + 1, o->cycles, vf_findings_count(),
+            fprintf(stderr, "\r  cycle %u/%u  %zu finding(s)  %.1f s", k + 1, cycles, vf_findings_count(),
                     (double)(now - t0) / 1e9);
-            if (k + 1 == o->cycles)
+            if (k + 1 == cycles)
                 fputc('\n', stderr);
             fflush(stderr);
         }
@@ -367,12 +601,29 @@ int ndishost_run(const ndishost_run_options *o, ndishost_run_result *r)
         r->frames_completed += s.completed;
         r->frames_received += s.indicated;
         r->frames_returned += s.returned;
+        if (c.powered_off)
+            continue;
+        /* The NIC goes first: its device thread must not reach an adapter that is gone. */
+        if (c.nics[i])
+            simnic_destroy(c.nics[i]);
         protocol_edge_detach(c.edges[i], c.adapters[i]);
         protocol_edge_destroy(c.edges[i]);
         ndis_adapter_destroy(c.adapters[i]);
     }
-    ndis_driver_unload(c.driver);
-    step(&c, NULL, "MiniportDriverUnload", "done");
+    if (c.powered_off)
+    {
+        /* Policy: after MiniportShutdownEx the system is off. Nothing is halted, unloaded, freed or
+         * reported as leaked; the driver stays loaded until the process ends (run isolated, as the CLI
+         * does, so that the process ends right away). */
+        step(&c, NULL, "power off", "no MiniportHaltEx or MiniportDriverUnload follows a shutdown");
+    }
+    else
+    {
+        ndis_driver_unload(c.driver);
+        step(&c, NULL, "MiniportDriverUnload", "done");
+        if (c.wire)
+            simnic_wire_destroy(c.wire);
+    }
     r->duration_ns = exec_now_ns() - t0;
     vf_set_finding_hook(NULL, NULL);
     ndis_log_hook = NULL;
@@ -407,6 +658,8 @@ int ndishost_run(const ndishost_run_options *o, ndishost_run_result *r)
         cJSON_AddNumberToObject(extra, "initialize_failures", r->init_failures);
         cJSON_AddStringToObject(extra, "return_policy", o->return_policy);
         cJSON_AddStringToObject(extra, "halt_action", ndishost_halt_action_name(o->halt_action));
+        cJSON_AddStringToObject(extra, "scenario", g_scenarios[c.scenario].name);
+        cJSON_AddStringToObject(extra, "nic", with_nic ? "sim" : "none");
         report_run_info info = {
             .driver = o->driver_path,
             .command = "run",
@@ -451,5 +704,8 @@ out_configs:
     free(c.running);
     free(c.expected_rx);
     free(c.hooks);
+    free(c.restart_mask);
+    if (!c.powered_off)
+        free(c.nics);
     return rc;
 }

@@ -313,30 +313,57 @@ void ndis_adapter_halt(ndis_adapter *a, NDIS_HALT_ACTION action, const ndis_paus
     ndis_shared_memory_before_halt(a);
     halt_watch w;
     halt_watch_begin(&w, a, hooks, g_timeouts.halt_ns);
+    a->halt_action = action;
+    a->removed_reads = 0;
     CALL_DRIVER(a, VF_CB_HALT, PASSIVE_LEVEL, d->chars.HaltHandlerEx(a->context, action));
     halt_watch_end(&w);
     set_state(a, NDIS_ADAPTER_HALTED);
     d->adapters_live--;
+    /* HA-12: the halt handler stops the NIC (the hardware of a surprise-removed device is gone;
+     * after a shutdown no halt follows at all). */
+    char why[160];
+    if (a->nic && !a->surprise_removed && action != NdisHaltDeviceSurpriseRemoved &&
+        !simnic_is_quiescent(a->nic, why, sizeof why))
+        vf_report("HA-12", a->owner, VF_CB_HALT, (void *)d->chars.HaltHandlerEx,
+                  "MiniportHaltEx returned with the NIC still running: %s", why);
     end_instance(a, NULL, "MiniportHaltEx returned");
 }
 
-void ndis_adapter_shutdown(ndis_adapter *a, NDIS_SHUTDOWN_ACTION action)
+bool ndis_adapter_shutdown(ndis_adapter *a, NDIS_SHUTDOWN_ACTION action)
 {
     ndis_driver *d = a->driver;
     ndis_adapter_state s = ndis_adapter_get_state(a);
     host_require(s == NDIS_ADAPTER_PAUSED || s == NDIS_ADAPTER_RESTARTING || s == NDIS_ADAPTER_RUNNING ||
                      s == NDIS_ADAPTER_PAUSING,
                  a, "MiniportShutdownEx from a state that does not allow it (LC-04)");
-    /* SD-02: PowerOff at PASSIVE; BugCheck at HIGH_LEVEL, where the driver may only touch
-     * hardware. */
-    uint8_t irql = action == NdisShutdownBugCheck ? HIGH_LEVEL : PASSIVE_LEVEL;
-    CALL_DRIVER(a, VF_CB_SHUTDOWN, irql, d->chars.ShutdownHandlerEx(a->context, action));
+    /* SD-02: since NDIS 6.30 NDIS calls the handler on a bug check only if the driver asked for it
+     * with NDIS_MINIPORT_ATTRIBUTES_REGISTER_BUGCHECK_CALLBACK. */
+    bool ndis630 = d->chars.MajorNdisVersion > 6 || (d->chars.MajorNdisVersion == 6 && d->chars.MinorNdisVersion >= 30);
+    bool call = action != NdisShutdownBugCheck || !ndis630 ||
+                (a->reg_attrs.AttributeFlags & NDIS_MINIPORT_ATTRIBUTES_REGISTER_BUGCHECK_CALLBACK);
+    if (call)
+    {
+        /* SD-02: PowerOff at PASSIVE; BugCheck at HIGH_LEVEL, where the driver may only touch its
+         * hardware. What the handler calls is checked on the way (src/verifier/shutdown.c). */
+        uint8_t irql = action == NdisShutdownBugCheck ? HIGH_LEVEL : PASSIVE_LEVEL;
+        vf_shutdown_mode prev =
+            vf_shutdown_enter(action == NdisShutdownBugCheck ? VF_SHUTDOWN_BUG_CHECK : VF_SHUTDOWN_POWER_OFF);
+        CALL_DRIVER(a, VF_CB_SHUTDOWN, irql, d->chars.ShutdownHandlerEx(a->context, action));
+        vf_shutdown_leave(prev);
+        /* SD-01: the handler's whole job is a known hardware state: interrupts and DMA off. */
+        char why[160];
+        if (a->nic && !a->surprise_removed && !simnic_is_quiescent(a->nic, why, sizeof why))
+            vf_report("SD-01", a->owner, VF_CB_SHUTDOWN, (void *)d->chars.ShutdownHandlerEx,
+                      "MiniportShutdownEx(%s) returned with the NIC still running: %s",
+                      action == NdisShutdownBugCheck ? "NdisShutdownBugCheck" : "NdisShutdownPowerOff", why);
+    }
     __atomic_store_n(&a->shutdown, true, __ATOMIC_RELEASE);
     set_state(a, NDIS_ADAPTER_SHUTDOWN);
     d->adapters_live--;
     /* The system goes down: nothing is freed and nothing is reported as leaked, but any later
      * call the driver makes with this handle is LC-04. */
     vf_owner_set_dead(a->owner, true);
+    return call;
 }
 
 void ndis_adapter_pnp_event(ndis_adapter *a, NDIS_DEVICE_PNP_EVENT event)
@@ -353,7 +380,12 @@ void ndis_adapter_pnp_event(ndis_adapter *a, NDIS_DEVICE_PNP_EVENT event)
     ev.PortNumber = NDIS_DEFAULT_PORT_NUMBER;
     ev.DevicePnPEvent = event;
     if (event == NdisDevicePnPEventSurpriseRemoved)
+    {
+        /* The hardware is gone before NDIS hears of it: from now on the NIC reads all ones. */
+        if (a->nic)
+            simnic_surprise_remove(a->nic);
         a->surprise_removed = true;
+    }
     CALL_DRIVER(a, VF_CB_DEVICE_PNP_EVENT, PASSIVE_LEVEL, d->chars.DevicePnPEventNotifyHandler(a->context, &ev));
 }
 
@@ -410,4 +442,21 @@ void ndis_adapter_attach_nic(ndis_adapter *a, struct simnic *nic)
     free(a->resources);
     a->resources = list;
     a->nic = nic;
+}
+
+/* HA-13 / LC-16: reads from a removed device return all ones, and a driver must not spin on them.
+ * The register and port read paths call this for each read that hit a removed NIC. Policy: more than
+ * NDIS_REMOVED_READ_LIMIT such reads within one halt (or one PnP notification) is a driver polling
+ * hardware that is not there; reported once per halt, at the read. */
+#define NDIS_REMOVED_READ_LIMIT 10000u
+void ndis_hw_removed_read(ndis_adapter *a, void *site)
+{
+    if (!a || !vf_in_callback_mask((1ull << VF_CB_HALT) | (1ull << VF_CB_DEVICE_PNP_EVENT)))
+        return;
+    unsigned n = __atomic_add_fetch(&a->removed_reads, 1, __ATOMIC_RELAXED);
+    if (n == NDIS_REMOVED_READ_LIMIT)
+        vf_report("HA-13", a->owner, VF_CB_NONE, site,
+                  "%u reads of the surprise-removed NIC (every one returned all ones) in %s: the handler depends on "
+                  "hardware that is gone",
+                  n, vf_callback_name(vf_current_callback()));
 }

@@ -21,6 +21,9 @@ void ndis_adapter_attach_nic(ndis_adapter *a, struct simnic *nic);
 /* The DMA translator and interrupt line the NIC is given (ctx = the adapter). */
 void ndis_nic_host_ops(ndis_adapter *a, void *(**dma_map)(void *, uint64_t, size_t, bool), void (**irq_raised)(void *));
 
+/* HA-13: the register and port read paths call this for every read that hit a removed NIC. */
+void ndis_hw_removed_read(ndis_adapter *a, void *site);
+
 /* ---- claiming hardware (hw_claims.c) ---- */
 
 #define NDIS_CLAIM_INIT_ONLY 0x1u /* IN-07: only from MiniportInitializeEx */

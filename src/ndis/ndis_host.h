@@ -57,8 +57,9 @@ NDIS_STATUS ndis_adapter_pause(ndis_adapter *a, const ndis_pause_hooks *hooks);
  * time-out expires (hooks->watchdog; a halt handler correctly waiting for its receives then
  * returns), and reports HA-01 if the handler still has not returned after a second time-out. */
 void ndis_adapter_halt(ndis_adapter *a, NDIS_HALT_ACTION action, const ndis_pause_hooks *hooks);
-/* MiniportShutdownEx; terminal: no callback follows. */
-void ndis_adapter_shutdown(ndis_adapter *a, NDIS_SHUTDOWN_ACTION action);
+/* MiniportShutdownEx; terminal: no callback follows. Returns false when NDIS does not call the
+ * handler (a bug check on an NDIS 6.30 driver that did not register for it, SD-02). */
+bool ndis_adapter_shutdown(ndis_adapter *a, NDIS_SHUTDOWN_ACTION action);
 /* MiniportDevicePnPEventNotify. */
 void ndis_adapter_pnp_event(ndis_adapter *a, NDIS_DEVICE_PNP_EVENT event);
 

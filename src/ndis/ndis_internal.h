@@ -97,6 +97,8 @@ struct ndis_adapter
     bool shutdown;         /* MiniportShutdownEx called: no callback may follow (LC-04) */
     bool removed;          /* NdisMRemoveMiniport called */
     bool surprise_removed; /* MiniportDevicePnPEventNotify(SurpriseRemoved) delivered */
+    NDIS_HALT_ACTION halt_action; /* of the halt in progress or last done */
+    unsigned removed_reads;       /* reads of the removed NIC in this halt (HA-13) */
 
     /* Attributes (src/ndis/attributes.c), deep copies. */
     bool reg_attrs_set;

@@ -213,6 +213,8 @@ void vf_ledger_remove(vf_res *r)
     if (was_live)
         unlink_locked(r);
     exec_mutex_unlock(&ledger_lock);
+    if (was_live && __builtin_expect(vf_tls_shutdown_ != 0, 0))
+        vf_shutdown_note_release(r);
     if (was_live && !r->embedded)
         free(r);
 }

@@ -353,7 +353,37 @@ const vf_rule *vf_rule_find(const char *id);
  * error, a crashed or hung child run), reported so that a run never ends silently. */
 #define VF_RULE_HOST_ERROR "HOST-01"
 
-/* Convenience: the driver's return address at an API entry point. */
-#define VF_SITE() __builtin_return_address(0)
+/* ---- shutdown mode (SD-01, SD-02, SD-05) ---------------------------------------------------- */
+
+/* While MiniportShutdownEx runs on a thread, every API entry on that thread is checked against what
+ * a shutdown handler may call: SD-02 (BugCheck: only functions legal at any IRQL, i.e. register and
+ * port access), SD-05 (PowerOff: no Ndis* function other than those, a "should"), and every
+ * ledger release is SD-01 (an error for BugCheck, a warning for PowerOff). */
+typedef enum vf_shutdown_mode
+{
+    VF_SHUTDOWN_NONE = 0,
+    VF_SHUTDOWN_POWER_OFF,
+    VF_SHUTDOWN_BUG_CHECK,
+} vf_shutdown_mode;
+extern __thread uint8_t vf_tls_shutdown_;
+/* Sets the mode for the calling thread; returns the previous one (shutdown can nest inside halt). */
+vf_shutdown_mode vf_shutdown_enter(vf_shutdown_mode mode);
+void vf_shutdown_leave(vf_shutdown_mode previous);
+static inline vf_shutdown_mode vf_shutdown_current(void)
+{
+    return (vf_shutdown_mode)vf_tls_shutdown_;
+}
+/* The API entry check behind VF_SITE (out of line: only runs during a shutdown). */
+void vf_shutdown_api_call(void *site, const char *api);
+static inline void *vf_api_enter(void *site, const char *api)
+{
+    if (__builtin_expect(vf_tls_shutdown_ != 0, 0))
+        vf_shutdown_api_call(site, api);
+    return site;
+}
+
+/* Convenience: the driver's return address at an API entry point (and the shutdown checks). Must be
+ * expanded in the API function itself: it names it through __func__. */
+#define VF_SITE() vf_api_enter(__builtin_return_address(0), __func__)
 
 #endif

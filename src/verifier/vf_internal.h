@@ -27,6 +27,8 @@ void vf_report_msg(const char *rule, bool sev_given, vf_severity sev, vf_owner *
 
 /* symbolize.c: interns a string for the rest of the process's life. */
 const char *vf_intern(const char *s);
+/* SD-01: a ledger item released while a shutdown handler runs (shutdown.c). */
+void vf_shutdown_note_release(const vf_res *r);
 
 /* Last component of a path (the string itself when it has no '/'). */
 const char *vf_basename(const char *path);

@@ -118,6 +118,19 @@ static void test_shutdown_bugcheck_irql(void **state)
     ct_expect_no_findings();
 }
 
+/* SD-02: since NDIS 6.30 a bug check reaches only drivers that registered for it; the state is
+ * terminal either way. */
+static void test_shutdown_bugcheck_needs_registration(void **state)
+{
+    ct.ctl->init.no_bugcheck_callback = TRUE;
+    bring_up();
+    assert_false(ndis_adapter_shutdown(a, NdisShutdownBugCheck));
+    ct.ctl->init.no_bugcheck_callback = FALSE;
+    assert_null(ct_event('S', 0));
+    assert_int_equal(ndis_adapter_get_state(a), NDIS_ADAPTER_SHUTDOWN);
+    ct_expect_no_findings();
+}
+
 /* Shutdown is allowed from Paused as well; a completion afterwards is LC-04. */
 static void test_shutdown_from_paused(void **state)
 {
@@ -225,6 +238,7 @@ int main(void)
         T(test_handle_valid_again_after_reinitialize),
         T(test_shutdown_power_off),
         T(test_shutdown_bugcheck_irql),
+        T(test_shutdown_bugcheck_needs_registration),
         T(test_shutdown_from_paused),
         T(test_timer_uses_handle_after_halt),
         T(test_timer_uses_handle_while_running),

@@ -37,6 +37,12 @@ static void usage(FILE *f)
           "  -c, --cycles N            initialize/halt cycles (default 1)\n"
           "  -H, --halt-action NAME    disabled (default), deinitialized, powered-down, surprise-removed,\n"
           "                            failed, initialization-failed (halt right after initialize), stopped\n"
+          "  -s, --scenario NAME       the PnP sequence around the halt (docs/scenarios.md): basic (default),\n"
+          "                            disable, surprise-removal, stop-start, power-down, device-failure,\n"
+          "                            init-failed, shutdown, bugcheck; all: each in turn, in its own child\n"
+          "      --nic sim|none        a simulated NIC per adapter (default; docs/simnic-datasheet.md) or none\n"
+          "                            (a virtual miniport gets no hardware resources)\n"
+          "      --wire hub|loopback   what the simulated NICs are plugged into (default hub)\n"
           "  -p, --return-policy P     how the protocol returns received NBLs: immediate (default),\n"
           "                            delay:MS, at-pause, reverse, shuffle[:SEED], never\n"
           "  -n, --packets N           frames sent per adapter per cycle (default 64)\n"
@@ -158,9 +164,14 @@ static int cmd_run(int argc, char **argv)
         OPT_SARIF,
         OPT_SOURCE_ROOT,
         OPT_TIMEOUT,
+        OPT_NIC,
+        OPT_WIRE,
     };
     static const struct option longopts[] = {
         {"adapters", required_argument, NULL, 'a'},
+        {"scenario", required_argument, NULL, 's'},
+        {"nic", required_argument, NULL, OPT_NIC},
+        {"wire", required_argument, NULL, OPT_WIRE},
         {"cycles", required_argument, NULL, 'c'},
         {"halt-action", required_argument, NULL, 'H'},
         {"return-policy", required_argument, NULL, 'p'},
@@ -182,10 +193,34 @@ static int cmd_run(int argc, char **argv)
     int ch;
     optind = 1;
     opterr = 0; /* one line of our own for every bad option */
-    while ((ch = getopt_long(argc, argv, ":a:c:H:p:n:r:j:w:vqh", longopts, NULL)) != -1)
+    while ((ch = getopt_long(argc, argv, ":a:c:H:p:n:r:j:w:s:vqh", longopts, NULL)) != -1)
     {
         switch (ch)
         {
+        case 's':
+            if (strcmp(optarg, "all") && ndishost_parse_scenario(optarg) < 0)
+            {
+                fprintf(stderr, "ndishost: unknown scenario '%s' (see ndishost --help)\n", optarg);
+                return NDISHOST_EXIT_USAGE;
+            }
+            o.scenario = optarg;
+            break;
+        case OPT_NIC:
+            if (strcmp(optarg, "sim") && strcmp(optarg, "none"))
+            {
+                fprintf(stderr, "ndishost: --nic must be sim or none, not '%s'\n", optarg);
+                return NDISHOST_EXIT_USAGE;
+            }
+            o.nic = optarg;
+            break;
+        case OPT_WIRE:
+            if (strcmp(optarg, "hub") && strcmp(optarg, "loopback"))
+            {
+                fprintf(stderr, "ndishost: --wire must be hub or loopback, not '%s'\n", optarg);
+                return NDISHOST_EXIT_USAGE;
+            }
+            o.wire = optarg;
+            break;
         case 'a':
             if (cli_parse_uint("--adapters", optarg, 1, 1024, &o.adapters))
                 return NDISHOST_EXIT_USAGE;

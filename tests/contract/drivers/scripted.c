@@ -388,6 +388,8 @@ static NDIS_STATUS SetRegistration(sc_adapter *ad)
     reg.Header.Size = NDIS_SIZEOF_MINIPORT_ADAPTER_REGISTRATION_ATTRIBUTES_REVISION_1;
     reg.MiniportAdapterContext = ad;
     reg.AttributeFlags = NDIS_MINIPORT_ATTRIBUTES_NO_HALT_ON_SUSPEND;
+    if (!G.init.no_bugcheck_callback)
+        reg.AttributeFlags |= NDIS_MINIPORT_ATTRIBUTES_REGISTER_BUGCHECK_CALLBACK;
     reg.InterfaceType = NdisInterfaceInternal;
     return NdisMSetMiniportAttributes(ad->handle, (PNDIS_MINIPORT_ADAPTER_ATTRIBUTES)&reg);
 }

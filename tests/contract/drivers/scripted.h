@@ -42,6 +42,7 @@ typedef struct sc_init
     BOOLEAN registration_twice;
     BOOLEAN offload_before_general; /* offload attributes between registration and general (IN-02) */
     BOOLEAN leak_pool;              /* allocate pool in initialize and never free it (IN-04 / HA-05) */
+    BOOLEAN no_bugcheck_callback;   /* leave out NDIS_MINIPORT_ATTRIBUTES_REGISTER_BUGCHECK_CALLBACK */
 } sc_init;
 
 #define SC_LOG_MAX 128
