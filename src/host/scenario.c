@@ -86,6 +86,7 @@ typedef enum scenario_id
     SCN_INIT_FAILED,
     SCN_SHUTDOWN,
     SCN_BUGCHECK,
+    SCN_HALT_BUGCHECK,
     SCN_COUNT
 } scenario_id;
 
@@ -112,6 +113,10 @@ static const struct
     [SCN_BUGCHECK] = {"bugcheck",
                       "bug check: MiniportShutdownEx(NdisShutdownBugCheck) at HIGH_LEVEL from Paused and Running",
                       true},
+    [SCN_HALT_BUGCHECK] = {"halt-bugcheck",
+                           "the halt brings the system down: MiniportShutdownEx(NdisShutdownBugCheck) nested in "
+                           "MiniportHaltEx at its first Ndis call",
+                           false},
 };
 
 int ndishost_parse_scenario(const char *name)
@@ -119,7 +124,7 @@ int ndishost_parse_scenario(const char *name)
     if (!name)
         return SCN_BASIC;
     for (int i = 0; i < SCN_COUNT; i++)
-        if (!strcmp(name, g_scenarios[i].name))
+        if (g_scenarios[i].name && !strcmp(name, g_scenarios[i].name))
             return i;
     return -1;
 }
@@ -412,6 +417,15 @@ static void run_cycle(run_ctx *c)
     case SCN_INIT_FAILED:
         bring_up(c, false);
         halt_all(c, NdisHaltDeviceInitializationFailed);
+        return;
+    case SCN_HALT_BUGCHECK:
+        bring_up(c, true);
+        pause_all(c);
+        for (unsigned i = 0; i < n; i++)
+            c->adapters[i]->nested_bugcheck_in_halt = true;
+        halt_all(c, NdisHaltDeviceDisabled);
+        for (unsigned i = 0; i < n; i++)
+            c->adapters[i]->nested_bugcheck_in_halt = false;
         return;
     case SCN_SHUTDOWN:
     case SCN_BUGCHECK:

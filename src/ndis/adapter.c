@@ -302,6 +302,21 @@ NDIS_STATUS ndis_adapter_pause(ndis_adapter *a, const ndis_pause_hooks *hooks)
     return NDIS_STATUS_SUCCESS;
 }
 
+/* SD-04: the halt handler's first Ndis* call brings the system down; NDIS calls the shutdown handler
+ * nested, at HIGH_LEVEL, on the same thread (src/verifier/shutdown.c). */
+static void nested_bugcheck(vf_owner *owner)
+{
+    ndis_adapter *a = owner ? vf_owner_user(owner) : NULL;
+    if (!a || a->magic != NDIS_ADAPTER_MAGIC || !a->driver->chars.ShutdownHandlerEx)
+        return;
+    if (ndis_log_hook)
+        ndis_log_hook(a, "MiniportShutdownEx(NdisShutdownBugCheck) nested in MiniportHaltEx");
+    vf_shutdown_mode prev = vf_shutdown_enter(VF_SHUTDOWN_NESTED);
+    CALL_DRIVER(a, VF_CB_SHUTDOWN, HIGH_LEVEL, a->driver->chars.ShutdownHandlerEx(a->context, NdisShutdownBugCheck));
+    vf_shutdown_leave(prev);
+    a->nested_bugcheck_done = true;
+}
+
 void ndis_adapter_halt(ndis_adapter *a, NDIS_HALT_ACTION action, const ndis_pause_hooks *hooks)
 {
     ndis_driver *d = a->driver;
@@ -315,7 +330,15 @@ void ndis_adapter_halt(ndis_adapter *a, NDIS_HALT_ACTION action, const ndis_paus
     halt_watch_begin(&w, a, hooks, g_timeouts.halt_ns);
     a->halt_action = action;
     a->removed_reads = 0;
+    vf_shutdown_mode prev = VF_SHUTDOWN_NONE;
+    if (a->nested_bugcheck_in_halt)
+    {
+        vf_set_nested_shutdown_hook(nested_bugcheck);
+        prev = vf_shutdown_enter(VF_SHUTDOWN_ARMED_IN_HALT);
+    }
     CALL_DRIVER(a, VF_CB_HALT, PASSIVE_LEVEL, d->chars.HaltHandlerEx(a->context, action));
+    if (a->nested_bugcheck_in_halt)
+        vf_shutdown_leave(prev);
     halt_watch_end(&w);
     set_state(a, NDIS_ADAPTER_HALTED);
     d->adapters_live--;

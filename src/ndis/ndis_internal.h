@@ -99,6 +99,8 @@ struct ndis_adapter
     bool surprise_removed; /* MiniportDevicePnPEventNotify(SurpriseRemoved) delivered */
     NDIS_HALT_ACTION halt_action; /* of the halt in progress or last done */
     unsigned removed_reads;       /* reads of the removed NIC in this halt (HA-13) */
+    bool nested_bugcheck_in_halt; /* scenario halt-bugcheck: shutdown nested in the next halt (SD-04) */
+    bool nested_bugcheck_done;
 
     /* Attributes (src/ndis/attributes.c), deep copies. */
     bool reg_attrs_set;

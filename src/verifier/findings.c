@@ -278,7 +278,7 @@ bool vf_check_irql_max(uint8_t max_irql, const char *api, void *site)
     uint8_t now = vf_irql();
     if (now <= max_irql)
         return true;
-    if (vf_shutdown_current() == VF_SHUTDOWN_BUG_CHECK && vf_in_callback_mask(1ull << VF_CB_SHUTDOWN))
+    if (vf_shutdown_current() >= VF_SHUTDOWN_BUG_CHECK && vf_in_callback_mask(1ull << VF_CB_SHUTDOWN))
         return false; /* SD-02 named the call already (shutdown.c) */
     char cur[16], max[16];
     snprintf(cur, sizeof cur, "%s", vf_irql_name(now));
@@ -292,7 +292,7 @@ bool vf_check_irql_eq(uint8_t irql, const char *api, void *site)
     uint8_t now = vf_irql();
     if (now == irql)
         return true;
-    if (vf_shutdown_current() == VF_SHUTDOWN_BUG_CHECK && vf_in_callback_mask(1ull << VF_CB_SHUTDOWN))
+    if (vf_shutdown_current() >= VF_SHUTDOWN_BUG_CHECK && vf_in_callback_mask(1ull << VF_CB_SHUTDOWN))
         return false; /* SD-02 named the call already (shutdown.c) */
     char cur[16], req[16];
     snprintf(cur, sizeof cur, "%s", vf_irql_name(now));

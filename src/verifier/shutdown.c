@@ -13,6 +13,12 @@
  *    rule (SD-03) so that one defect gives one finding;
  *  - any other Ndis* call is SD-02 (an error) for BugCheck and SD-05 (a warning) for PowerOff. The
  *    IRQL checks of the functions themselves stay quiet in BugCheck mode: SD-02 already names the call.
+ *  - SD-04: NDIS may call the handler with NdisShutdownBugCheck nested inside MiniportHaltEx when the
+ *    halt itself brings the system down; the handler should then return at once and do nothing. The
+ *    `halt-bugcheck` scenario arms the halt's thread: at the halt handler's first Ndis* call, the
+ *    shutdown handler is called from inside that call, and any Ndis* call or release it makes is
+ *    SD-04 (a warning) instead of SD-01/SD-02. The halt then goes on, so that the run can report the
+ *    rest.
  * Kernel (Ke*, Rtl*, ...) calls are not Ndis* calls and are left to their own IRQL rules. */
 #include "verifier/vf_internal.h"
 
@@ -21,6 +27,12 @@
 __thread uint8_t vf_tls_shutdown_;
 static __thread void *tls_release_site; /* the driver's call that is releasing, during a shutdown */
 static __thread const char *tls_release_api;
+static void (*g_nested_hook)(vf_owner *owner);
+
+void vf_set_nested_shutdown_hook(void (*hook)(vf_owner *owner))
+{
+    g_nested_hook = hook;
+}
 
 vf_shutdown_mode vf_shutdown_enter(vf_shutdown_mode mode)
 {
@@ -61,11 +73,28 @@ void vf_shutdown_api_call(void *site, const char *api)
 {
     if (!api || !has_prefix(api, "Ndis") || always_allowed(api) || !site)
         return;
+    if (vf_tls_shutdown_ == VF_SHUTDOWN_ARMED_IN_HALT)
+    {
+        if (!vf_in_callback_mask(1ull << VF_CB_HALT) || vf_in_callback_mask(1ull << VF_CB_SHUTDOWN))
+            return;
+        vf_tls_shutdown_ = VF_SHUTDOWN_NONE; /* once */
+        if (g_nested_hook)
+            g_nested_hook(vf_current_owner());
+        return;
+    }
     /* Only the driver's own calls count: a host routine using VF_SITE on behalf of the host has no
      * driver frame here. */
     if (!vf_in_callback_mask(1ull << VF_CB_SHUTDOWN))
         return;
     bool bugcheck = vf_tls_shutdown_ == VF_SHUTDOWN_BUG_CHECK;
+    if (vf_tls_shutdown_ == VF_SHUTDOWN_NESTED)
+    {
+        vf_report("SD-04", NULL, VF_CB_NONE, site,
+                  "%s called from MiniportShutdownEx(NdisShutdownBugCheck) nested in MiniportHaltEx: the handler "
+                  "should return at once and do nothing",
+                  api);
+        return;
+    }
     if (releases(api))
     {
         tls_release_site = site; /* vf_shutdown_note_release reports it when the ledger item goes */
@@ -88,8 +117,8 @@ void vf_shutdown_note_release(const vf_res *r)
 {
     if (r->kind == VF_RES_SHARED_MEMORY || r->kind == VF_RES_RX_INDICATED)
         return; /* SD-03 is reported by NdisMFreeSharedMemory itself; returns are not releases */
-    if (!vf_in_callback_mask(1ull << VF_CB_SHUTDOWN))
-        return;
+    if (!vf_in_callback_mask(1ull << VF_CB_SHUTDOWN) || vf_tls_shutdown_ == VF_SHUTDOWN_NESTED)
+        return; /* nested in halt: the call itself was SD-04 */
     bool bugcheck = vf_tls_shutdown_ == VF_SHUTDOWN_BUG_CHECK;
     vf_report_sev("SD-01", bugcheck ? VF_SEV_ERROR : VF_SEV_WARNING, NULL, VF_CB_NONE, tls_release_site,
                   "%s released a %s in MiniportShutdownEx(%s)%s", tls_release_api ? tls_release_api : "the driver",

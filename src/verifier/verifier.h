@@ -364,6 +364,8 @@ typedef enum vf_shutdown_mode
     VF_SHUTDOWN_NONE = 0,
     VF_SHUTDOWN_POWER_OFF,
     VF_SHUTDOWN_BUG_CHECK,
+    VF_SHUTDOWN_ARMED_IN_HALT, /* the halt handler's next Ndis* call triggers a nested bug check (SD-04) */
+    VF_SHUTDOWN_NESTED,        /* MiniportShutdownEx(NdisShutdownBugCheck) nested in MiniportHaltEx */
 } vf_shutdown_mode;
 extern __thread uint8_t vf_tls_shutdown_;
 /* Sets the mode for the calling thread; returns the previous one (shutdown can nest inside halt). */
@@ -373,6 +375,9 @@ static inline vf_shutdown_mode vf_shutdown_current(void)
 {
     return (vf_shutdown_mode)vf_tls_shutdown_;
 }
+/* SD-04: called (once) when a thread armed with VF_SHUTDOWN_ARMED_IN_HALT makes its first Ndis* call
+ * inside MiniportHaltEx; the NDIS layer calls the shutdown handler from there, nested. */
+void vf_set_nested_shutdown_hook(void (*hook)(vf_owner *owner));
 /* The API entry check behind VF_SITE (out of line: only runs during a shutdown). */
 void vf_shutdown_api_call(void *site, const char *api);
 static inline void *vf_api_enter(void *site, const char *api)
