@@ -91,7 +91,7 @@ static const vf_rule rules[] = {
     {"SD-03", VF_SEV_ERROR, "NdisMFreeSharedMemory is not called from MiniportShutdownEx",
      "https://learn.microsoft.com/windows-hardware/drivers/devtest/ndis-ndismfreesharedmemory", false},
     {"SD-04", VF_SEV_WARNING, "a MiniportShutdownEx nested in MiniportHaltEx returns at once",
-     "https://learn.microsoft.com/windows-hardware/drivers/ddi/ndis/nc-ndis-miniport_shutdown", false},
+     "https://learn.microsoft.com/windows-hardware/drivers/ddi/ndis/nc-ndis-miniport_shutdown", true},
     {"SD-05", VF_SEV_WARNING, "MiniportShutdownEx should call no Ndis functions other than register and port access",
      "https://learn.microsoft.com/windows-hardware/drivers/network/miniport-adapter-shutdown", true},
     {"UL-01", VF_SEV_ERROR, "DriverEntry registers with NdisMRegisterMiniportDriver and undoes its work when it fails",
