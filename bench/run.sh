@@ -13,7 +13,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 build=${1:-build}
 bin=$build/bench
 out=$bin/results.json
-for b in bench_datapath bench_halt bench_scale bench_lifecycle; do
+for b in bench_datapath bench_halt bench_scale bench_lifecycle bench_interrupt bench_nic; do
     [ -x "$bin/$b" ] || { echo "run.sh: $bin/$b missing: build first (cmake --build $build)" >&2; exit 1; }
 done
 work=$(mktemp -d /tmp/bench-run.XXXXXX)
@@ -38,6 +38,8 @@ run_json datapath "$bin/bench_datapath" --json
 run_json halt "$bin/bench_halt" --json
 run_json scale "$bin/bench_scale" --json
 run_json lifecycle "$bin/bench_lifecycle" --json
+run_json interrupt "$bin/bench_interrupt" --json
+run_json nic "$bin/bench_nic" --json
 
 # ---- instructions per NBL: callgrind, two counts, the difference divided by the difference ------
 # The difference cancels start-up and teardown (driver, adapter, pools), leaving the steady state.
@@ -102,6 +104,8 @@ cpu=$(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null)
     printf ' "halt_latency": %s,\n' "$(cat "$work/halt.json")"
     printf ' "scale": %s,\n' "$(cat "$work/scale.json")"
     printf ' "lifecycle": %s,\n' "$(cat "$work/lifecycle.json")"
+    printf ' "interrupt": %s,\n' "$(cat "$work/interrupt.json")"
+    printf ' "nic": %s,\n' "$(cat "$work/nic.json")"
     printf ' "tap_forwarding": %s}\n' "$(cat "$tap_json")"
 } >"$out"
 
@@ -139,6 +143,17 @@ if l:
     for k, v in l.items():
         if k != "driver":
             print(f"  {k:40} {v:>12}")
+i = r.get("interrupt")
+if i:
+    print(f"\ninterrupts via the simulated NIC (us)          median      p99")
+    print(f"  {'ISR start -> DPC start':44} {i['isr_to_dpc_us_median']:8.1f} {i['isr_to_dpc_us_p99']:8.1f}")
+    print(f"  {'line raised -> ISR start':44} {i['raise_to_isr_us_median']:8.1f} {i['raise_to_isr_us_p99']:8.1f}")
+    print(f"  interrupts per second (one at a time): {i['interrupts_per_s']:.0f}")
+n = r.get("nic")
+if n:
+    print(f"\nvnic over the simulated NIC, frames received per second ({n['frames_per_adapter']} frames per adapter)")
+    for k in ("loopback_64", "loopback_1514", "hub_64", "hub_1514", "virtual_hub_64", "virtual_hub_1514"):
+        print(f"  {k:36} {n[k + '_fps']:>12}")
 t = r["tap_forwarding"]
 if t:
     print("\nTAP forwarding (iperf3 UDP, median):  pkt/s 64B   Gbit/s 64B   pkt/s 1400B   Gbit/s 1400B")

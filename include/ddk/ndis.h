@@ -16,6 +16,9 @@
 #include "ndis/nbl.h"
 #include "ndis/nblapi.h"
 #include "ndis/oids.h"
+#include "ndis/receive_filter.h"
+#include "ndis/qos.h"
 #include "ndis/miniport.h"
+#include "ndis/device.h"
 
 #endif

@@ -14,6 +14,8 @@
 #define _Inout_opt_
 #define _Inout_updates_(n)
 #define _Inout_updates_bytes_(n)
+#define _Inout_updates_to_(n, c)
+#define _Inout_updates_bytes_to_(n, c)
 #define _Out_
 #define _Out_opt_
 #define _Out_writes_(n)
@@ -147,5 +149,14 @@
 #define __out_ecount(n)
 #define __deref_out
 #define __checkReturn
+
+/* __fallthrough marks an intended fall-through into the next case label. GCC and Clang have the
+ * same statement attribute (it keeps -Wimplicit-fallthrough quiet, as the annotation keeps
+ * MSVC's analyser quiet); the driver's own ';' completes the statement. */
+#if defined(__GNUC__) && (__GNUC__ >= 7 || defined(__clang__))
+#define __fallthrough __attribute__((__fallthrough__))
+#else
+#define __fallthrough
+#endif
 
 #endif

@@ -537,6 +537,30 @@ NTKERNELAPI PVOID MmMapLockedPagesSpecifyCache(PMDL MemoryDescriptorList, KPROCE
                                                ULONG BugCheckOnFailure, ULONG Priority);
 NTKERNELAPI VOID MmUnmapLockedPages(PVOID BaseAddress, PMDL MemoryDescriptorList);
 
+/* ---- scatter/gather lists (DMA) --------------------------------------------------------------- */
+
+typedef struct _SCATTER_GATHER_ELEMENT
+{
+    PHYSICAL_ADDRESS Address;
+    ULONG Length;
+    ULONG_PTR Reserved;
+} SCATTER_GATHER_ELEMENT, *PSCATTER_GATHER_ELEMENT;
+
+/* The element array follows the header in memory; NumberOfElements says how many there are. */
+typedef struct _SCATTER_GATHER_LIST
+{
+    ULONG NumberOfElements;
+    ULONG_PTR Reserved;
+    SCATTER_GATHER_ELEMENT Elements[];
+} SCATTER_GATHER_LIST, *PSCATTER_GATHER_LIST;
+
+C_ASSERT(sizeof(SCATTER_GATHER_ELEMENT) == 24);
+C_ASSERT(FIELD_OFFSET(SCATTER_GATHER_ELEMENT, Length) == 8);
+C_ASSERT(FIELD_OFFSET(SCATTER_GATHER_ELEMENT, Reserved) == 16);
+C_ASSERT(FIELD_OFFSET(SCATTER_GATHER_LIST, Reserved) == 8);
+C_ASSERT(FIELD_OFFSET(SCATTER_GATHER_LIST, Elements) == 16);
+C_ASSERT(sizeof(SCATTER_GATHER_LIST) == 16);
+
 /* ---- resources (CM_*) -------------------------------------------------------------------------- */
 
 #define CmResourceTypeNull 0
@@ -1240,8 +1264,11 @@ NTSYSAPI VOID DbgBreakPointWithStatus(ULONG Status);
  * and a driver's own assertions are among the best evidence it can collect. */
 NTSYSAPI VOID RtlAssert(PVOID VoidFailedAssertion, PVOID VoidFileName, ULONG LineNumber, PSTR MutableMessage);
 
-#define ASSERT(exp) ((!(exp)) ? (RtlAssert((PVOID) #exp, (PVOID)__FILE__, __LINE__, NULL), FALSE) : TRUE)
-#define ASSERTMSG(msg, exp) ((!(exp)) ? (RtlAssert((PVOID) #exp, (PVOID)__FILE__, __LINE__, (PSTR)(msg)), FALSE) : TRUE)
+/* The BOOLEAN cast keeps `ASSERT(x);` free of unused-value warnings while the macro still has a
+ * value, as on Windows. */
+#define ASSERT(exp) ((BOOLEAN)((exp) ? TRUE : (RtlAssert((PVOID) #exp, (PVOID)__FILE__, __LINE__, NULL), FALSE)))
+#define ASSERTMSG(msg, exp)                                                                                            \
+    ((BOOLEAN)((exp) ? TRUE : (RtlAssert((PVOID) #exp, (PVOID)__FILE__, __LINE__, (PSTR)(msg)), FALSE)))
 #define RTL_SOFT_ASSERT(exp) ASSERT(exp)
 #define RTL_SOFT_ASSERTMSG(msg, exp) ASSERTMSG(msg, exp)
 #define NT_ASSERT(exp) ASSERT(exp)
@@ -1344,7 +1371,7 @@ NTKERNELAPI VOID KeSetImportanceDpc(PRKDPC Dpc, KDPC_IMPORTANCE Importance);
 NTKERNELAPI VOID KeSetTargetProcessorDpc(PRKDPC Dpc, CCHAR Number);
 NTKERNELAPI NTSTATUS KeSetTargetProcessorDpcEx(PKDPC Dpc, PPROCESSOR_NUMBER ProcNumber);
 /* Policy: the host has no DPC watchdog; every limit reads 0 ("disabled"). */
-NTKERNELAPI VOID KeQueryDpcWatchdogInformation(PKDPC_WATCHDOG_INFORMATION WatchdogInformation);
+NTKERNELAPI NTSTATUS KeQueryDpcWatchdogInformation(PKDPC_WATCHDOG_INFORMATION WatchdogInformation);
 NTKERNELAPI BOOLEAN KeShouldYieldProcessor(void);
 NTKERNELAPI BOOLEAN KeIsExecutingDpc(void);
 
@@ -1542,6 +1569,43 @@ NTSYSAPI NTSTATUS RtlGUIDFromString(PCUNICODE_STRING GuidString, GUID *Guid);
 size_t ndishost_vformat_a(char *dst, size_t cch, const char *fmt, va_list ap);
 size_t ndishost_vformat_w(WCHAR *dst, size_t cch, const WCHAR *fmt, va_list ap);
 
+/* ---- device registers and I/O ports ------------------------------------------------------------- */
+
+/* Functions, not volatile dereferences: a register is reachable only inside a range mapped with
+ * NdisMMapIoSpace, a port only inside a range registered with NdisMRegisterIoPortRange; the host
+ * routes both to the emulated device. A port "address" is the port number, as on x86 and x64. */
+NTKERNELAPI UCHAR READ_REGISTER_UCHAR(volatile UCHAR *Register);
+NTKERNELAPI USHORT READ_REGISTER_USHORT(volatile USHORT *Register);
+NTKERNELAPI ULONG READ_REGISTER_ULONG(volatile ULONG *Register);
+NTKERNELAPI VOID WRITE_REGISTER_UCHAR(volatile UCHAR *Register, UCHAR Value);
+NTKERNELAPI VOID WRITE_REGISTER_USHORT(volatile USHORT *Register, USHORT Value);
+NTKERNELAPI VOID WRITE_REGISTER_ULONG(volatile ULONG *Register, ULONG Value);
+NTKERNELAPI VOID READ_REGISTER_BUFFER_UCHAR(volatile UCHAR *Register, PUCHAR Buffer, ULONG Count);
+NTKERNELAPI VOID READ_REGISTER_BUFFER_USHORT(volatile USHORT *Register, PUSHORT Buffer, ULONG Count);
+NTKERNELAPI VOID READ_REGISTER_BUFFER_ULONG(volatile ULONG *Register, PULONG Buffer, ULONG Count);
+NTKERNELAPI VOID WRITE_REGISTER_BUFFER_UCHAR(volatile UCHAR *Register, PUCHAR Buffer, ULONG Count);
+NTKERNELAPI VOID WRITE_REGISTER_BUFFER_USHORT(volatile USHORT *Register, PUSHORT Buffer, ULONG Count);
+NTKERNELAPI VOID WRITE_REGISTER_BUFFER_ULONG(volatile ULONG *Register, PULONG Buffer, ULONG Count);
+
+NTHALAPI UCHAR READ_PORT_UCHAR(PUCHAR Port);
+NTHALAPI USHORT READ_PORT_USHORT(PUSHORT Port);
+NTHALAPI ULONG READ_PORT_ULONG(PULONG Port);
+NTHALAPI VOID WRITE_PORT_UCHAR(PUCHAR Port, UCHAR Value);
+NTHALAPI VOID WRITE_PORT_USHORT(PUSHORT Port, USHORT Value);
+NTHALAPI VOID WRITE_PORT_ULONG(PULONG Port, ULONG Value);
+NTHALAPI VOID READ_PORT_BUFFER_UCHAR(PUCHAR Port, PUCHAR Buffer, ULONG Count);
+NTHALAPI VOID READ_PORT_BUFFER_USHORT(PUSHORT Port, PUSHORT Buffer, ULONG Count);
+NTHALAPI VOID READ_PORT_BUFFER_ULONG(PULONG Port, PULONG Buffer, ULONG Count);
+NTHALAPI VOID WRITE_PORT_BUFFER_UCHAR(PUCHAR Port, PUCHAR Buffer, ULONG Count);
+NTHALAPI VOID WRITE_PORT_BUFFER_USHORT(PUSHORT Port, PUSHORT Buffer, ULONG Count);
+NTHALAPI VOID WRITE_PORT_BUFFER_ULONG(PULONG Port, PULONG Buffer, ULONG Count);
+
+/* IRP_MN_READ_CONFIG / IRP_MN_WRITE_CONFIG WhichSpace values for PCI. */
+#ifndef PCI_WHICHSPACE_CONFIG
+#define PCI_WHICHSPACE_CONFIG 0x0
+#define PCI_WHICHSPACE_ROM 0x52696350 /* 'PciR' */
+#endif
+
 /* ---- misc ----------------------------------------------------------------------------------- */
 
 typedef struct _IO_STATUS_BLOCK
@@ -1586,5 +1650,11 @@ C_ASSERT(FIELD_OFFSET(DRIVER_OBJECT, DriverUnload) == 0x68);
 C_ASSERT(sizeof(DRIVER_OBJECT) == 0x150);
 C_ASSERT(sizeof(KSEMAPHORE) == 32);
 C_ASSERT(sizeof(KWAIT_BLOCK) == 48);
+
+/* System threads and handles, executive resources and EX spin locks, IRPs and cancel-safe queues
+ * (split by concern under wdm/, like ndis/). */
+#include "wdm/thread.h"
+#include "wdm/ex_sync.h"
+#include "wdm/irp.h"
 
 #endif

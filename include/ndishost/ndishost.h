@@ -36,6 +36,8 @@ typedef struct ndishost_run_options {
     unsigned packets;          /* frames the protocol sends on each adapter per cycle */
     unsigned frame_len;        /* bytes per frame, 60..1514 */
     const char *registry;      /* registry file (docs/registry-file.md) or NULL */
+    const char *inf;           /* the driver's INF: its registry defaults under the registry file (docs/inf.md) */
+    const char *mac_seed;      /* seeded NetworkAddress per adapter: NULL default, a number, or "off" */
     const char *json_path;     /* JSON report, NULL for none, "-" for stdout */
     const char *junit_path;    /* JUnit XML report (docs/reports.md), NULL for none */
     const char *sarif_path;    /* SARIF 2.1.0 report (docs/reports.md), NULL for none */
@@ -85,6 +87,9 @@ typedef struct ndishost_sweep_options {
     unsigned packets;      /* frames sent per adapter per step (default 4) */
     uint64_t max_k;        /* cap on steps per mode (default 10000) */
     unsigned watchdog_ms;  /* wall-clock limit of one step (default 20000); NDIS's own watchdogs get a quarter */
+    const char *registry;  /* registry file, INF and MAC seed: as in ndishost_run_options */
+    const char *inf;
+    const char *mac_seed;
     const char *json_path; /* JSON report, NULL for none, "-" for stdout */
     const char *junit_path; /* JUnit XML report: one testcase per step, NULL for none */
     const char *sarif_path; /* SARIF 2.1.0 report, NULL for none */

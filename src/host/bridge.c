@@ -36,6 +36,7 @@
 #include "host/protocol_edge.h"
 #include "host/report.h"
 #include "host/tap.h"
+#include "host/adapter_registry.h"
 #include "ndis/config.h"
 #include "ndis/datapath.h"
 #include "ndis/nbl_pool.h"
@@ -551,7 +552,7 @@ int bridge_run(const bridge_options *o, bridge_result *r)
         p->fd = -1;
         snprintf(p->ifname, sizeof p->ifname, "%s%u", prefix, i);
         p->config = ndis_config_store_new();
-        if (o->registry && ndis_config_store_load_file(p->config, o->registry, i, err, sizeof err) != 0)
+        if (host_adapter_registry_load(p->config, o->inf, o->registry, o->mac_seed, i, err, sizeof err) != 0)
         {
             snprintf(r->error, sizeof r->error, "%s", err);
             goto out_ports;

@@ -31,6 +31,8 @@ typedef struct bridge_options
     uint64_t cycle_every_ms;   /* 0: never; else pause and restart every adapter this often */
     unsigned mtu;              /* 0: the driver's maximum frame size minus 14, at most 1500 */
     const char *registry;      /* registry file or NULL */
+    const char *inf;           /* the driver's INF (registry defaults, docs/inf.md) or NULL */
+    const char *mac_seed;      /* seeded NetworkAddress per adapter: NULL default, a number, or "off" */
     const char *json_path;     /* JSON report, NULL for none, "-" for stdout */
     unsigned watchdog_ms;      /* 0: NDIS's defaults */
     bool handle_signals;       /* SIGINT/SIGTERM end the run (the CLI sets it) */

@@ -20,6 +20,7 @@
 #include "host/protocol_edge.h"
 #include "host/lifecycle_text.h"
 #include "host/report.h"
+#include "host/adapter_registry.h"
 #include "ndis/config.h"
 #include "ndis/datapath.h"
 #include "ndis/ndis_host.h"
@@ -512,7 +513,7 @@ int ndishost_run(const ndishost_run_options *o, ndishost_run_result *r)
     for (unsigned i = 0; i < n; i++)
     {
         c.configs[i] = ndis_config_store_new();
-        if (o->registry && ndis_config_store_load_file(c.configs[i], o->registry, i, err, sizeof err) != 0)
+        if (host_adapter_registry_load(c.configs[i], o->inf, o->registry, o->mac_seed, i, err, sizeof err) != 0)
         {
             snprintf(r->error, sizeof r->error, "%s", err);
             goto out_configs;

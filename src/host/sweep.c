@@ -153,6 +153,9 @@ static cJSON *step_job(void *arg)
     ro.adapters = a->o->adapters;
     ro.cycles = 1;
     ro.packets = a->o->packets;
+    ro.registry = a->o->registry;
+    ro.inf = a->o->inf;
+    ro.mac_seed = a->o->mac_seed;
     ro.watchdog_ms = a->o->watchdog_ms / 4 ? a->o->watchdog_ms / 4 : 1;
     ro.out = null ? null : stderr;
     ro.progress = false;

@@ -377,11 +377,13 @@ NTSTATUS KeSetTargetProcessorDpcEx(PKDPC Dpc, PPROCESSOR_NUMBER ProcNumber)
     return STATUS_SUCCESS;
 }
 
-VOID KeQueryDpcWatchdogInformation(PKDPC_WATCHDOG_INFORMATION WatchdogInformation)
+NTSTATUS KeQueryDpcWatchdogInformation(PKDPC_WATCHDOG_INFORMATION WatchdogInformation)
 {
     /* Policy: the host has no DPC watchdog, so every limit is 0 ("disabled"). */
-    if (WatchdogInformation)
-        memset(WatchdogInformation, 0, sizeof *WatchdogInformation);
+    if (!WatchdogInformation)
+        return STATUS_INVALID_PARAMETER;
+    memset(WatchdogInformation, 0, sizeof *WatchdogInformation);
+    return STATUS_SUCCESS;
 }
 
 BOOLEAN KeShouldYieldProcessor(void)

@@ -94,7 +94,7 @@ void ndis_adapter_destroy(ndis_adapter *a)
     ndis_dma_adapter_destroy(a);
     ndis_io_adapter_destroy(a);
     ndis_interrupt_adapter_destroy(a);
-    free(a->resources);
+    free(a->resources_full);
     ndis_dp_adapter_fini(a);
     if (a->oid_request) /* an OID the driver never completed (TX-02 was reported) */
         free(a->oid_request->DATA.QUERY_INFORMATION.InformationBuffer);
@@ -121,6 +121,7 @@ static void reset_instance(ndis_adapter *a)
     free(a->gen_attrs_blobs);
     a->gen_attrs_blobs = NULL;
     a->context = NULL;
+    a->nic_start_site = NULL;
     a->halt_started = false;
     a->shutdown = false;
     a->removed = false;
@@ -131,6 +132,7 @@ static void reset_instance(ndis_adapter *a)
 static void end_instance(ndis_adapter *a, const char *rule_override, const char *when)
 {
     vf_owner_set_dead(a->owner, true);
+    ndis_dma_instance_end(a, when);
     ndis_ports_instance_end(a, when);
     ndis_dp_check_halt_return(a);
     ndis_kernel_check_instance_end(a->owner, rule_override, when);
@@ -169,6 +171,7 @@ NDIS_STATUS ndis_adapter_initialize(ndis_adapter *a)
     CALL_DRIVER(a, VF_CB_INITIALIZE, PASSIVE_LEVEL,
                 st = d->chars.InitializeHandlerEx((NDIS_HANDLE)a, d->driver_context, &params));
     __atomic_store_n(&a->in_initialize, false, __ATOMIC_RELEASE);
+    ndis_dma_initialize_returned(a);
 
     if (st == NDIS_STATUS_SUCCESS)
     {
@@ -326,6 +329,7 @@ void ndis_adapter_halt(ndis_adapter *a, NDIS_HALT_ACTION action, const ndis_paus
 
     a->halt_started = true;
     ndis_shared_memory_before_halt(a);
+    ndis_interrupt_before_halt(a);
     halt_watch w;
     halt_watch_begin(&w, a, hooks, g_timeouts.halt_ns);
     a->halt_action = action;
@@ -347,8 +351,12 @@ void ndis_adapter_halt(ndis_adapter *a, NDIS_HALT_ACTION action, const ndis_paus
     char why[160];
     if (a->nic && !a->surprise_removed && action != NdisHaltDeviceSurpriseRemoved &&
         !simnic_is_quiescent(a->nic, why, sizeof why))
-        vf_report("HA-12", a->owner, VF_CB_HALT, (void *)d->chars.HaltHandlerEx,
-                  "MiniportHaltEx returned with the NIC still running: %s", why);
+    {
+        void *started = __atomic_load_n(&a->nic_start_site, __ATOMIC_RELAXED);
+        vf_report("HA-12", a->owner, VF_CB_HALT, started ? started : (void *)d->chars.HaltHandlerEx,
+                  "MiniportHaltEx returned with the NIC still running (%s)%s", why,
+                  started ? "; this write started it and no later one stopped it" : "");
+    }
     end_instance(a, NULL, "MiniportHaltEx returned");
 }
 
@@ -376,9 +384,13 @@ bool ndis_adapter_shutdown(ndis_adapter *a, NDIS_SHUTDOWN_ACTION action)
         /* SD-01: the handler's whole job is a known hardware state: interrupts and DMA off. */
         char why[160];
         if (a->nic && !a->surprise_removed && !simnic_is_quiescent(a->nic, why, sizeof why))
-            vf_report("SD-01", a->owner, VF_CB_SHUTDOWN, (void *)d->chars.ShutdownHandlerEx,
-                      "MiniportShutdownEx(%s) returned with the NIC still running: %s",
-                      action == NdisShutdownBugCheck ? "NdisShutdownBugCheck" : "NdisShutdownPowerOff", why);
+        {
+            void *started = __atomic_load_n(&a->nic_start_site, __ATOMIC_RELAXED);
+            vf_report("SD-01", a->owner, VF_CB_SHUTDOWN, started ? started : (void *)d->chars.ShutdownHandlerEx,
+                      "MiniportShutdownEx(%s) returned with the NIC still running (%s)%s",
+                      action == NdisShutdownBugCheck ? "NdisShutdownBugCheck" : "NdisShutdownPowerOff", why,
+                      started ? "; this write started it and no later one stopped it" : "");
+        }
     }
     __atomic_store_n(&a->shutdown, true, __ATOMIC_RELEASE);
     set_state(a, NDIS_ADAPTER_SHUTDOWN);
@@ -438,10 +450,17 @@ void ndis_adapter_attach_nic(ndis_adapter *a, struct simnic *nic)
     host_require(ndis_adapter_get_state(a) == NDIS_ADAPTER_HALTED, a, "attaching a NIC to a live adapter");
     simnic_resources r;
     simnic_get_resources(nic, &r);
-    size_t size = offsetof(CM_PARTIAL_RESOURCE_LIST, PartialDescriptors) + 3 * sizeof(CM_PARTIAL_RESOURCE_DESCRIPTOR);
-    CM_PARTIAL_RESOURCE_LIST *list = calloc(1, size);
-    if (!list)
+    /* One allocation: the full list NdisMGetDeviceProperty reports, whose single full descriptor holds
+     * the partial list MiniportInitializeEx gets. */
+    size_t size = offsetof(CM_RESOURCE_LIST, List[0].PartialResourceList.PartialDescriptors) +
+                  3 * sizeof(CM_PARTIAL_RESOURCE_DESCRIPTOR);
+    CM_RESOURCE_LIST *full = calloc(1, size);
+    if (!full)
         abort();
+    full->Count = 1;
+    full->List[0].InterfaceType = PCIBus;
+    full->List[0].BusNumber = 0;
+    CM_PARTIAL_RESOURCE_LIST *list = &full->List[0].PartialResourceList;
     list->Version = 1;
     list->Revision = 1;
     list->Count = 3;
@@ -462,7 +481,8 @@ void ndis_adapter_attach_nic(ndis_adapter *a, struct simnic *nic)
     d[2].u.Interrupt.Level = r.irq_level;
     d[2].u.Interrupt.Vector = r.irq_vector;
     d[2].u.Interrupt.Affinity = (KAFFINITY)r.irq_affinity;
-    free(a->resources);
+    free(a->resources_full);
+    a->resources_full = full;
     a->resources = list;
     a->nic = nic;
 }
@@ -472,9 +492,14 @@ void ndis_adapter_attach_nic(ndis_adapter *a, struct simnic *nic)
  * NDIS_REMOVED_READ_LIMIT such reads within one halt (or one PnP notification) is a driver polling
  * hardware that is not there; reported once per halt, at the read. */
 #define NDIS_REMOVED_READ_LIMIT 10000u
+static ndis_adapter *current_adapter(void);
 void ndis_hw_removed_read(ndis_adapter *a, void *site)
 {
-    if (!a || !vf_in_callback_mask((1ull << VF_CB_HALT) | (1ull << VF_CB_DEVICE_PNP_EVENT)))
+    if (!vf_in_callback_mask((1ull << VF_CB_HALT) | (1ull << VF_CB_DEVICE_PNP_EVENT)))
+        return;
+    if (!a)
+        a = current_adapter();
+    if (!a)
         return;
     unsigned n = __atomic_add_fetch(&a->removed_reads, 1, __ATOMIC_RELAXED);
     if (n == NDIS_REMOVED_READ_LIMIT)
@@ -482,4 +507,23 @@ void ndis_hw_removed_read(ndis_adapter *a, void *site)
                   "%u reads of the surprise-removed NIC (every one returned all ones) in %s: the handler depends on "
                   "hardware that is gone",
                   n, vf_callback_name(vf_current_callback()));
+}
+
+static ndis_adapter *current_adapter(void)
+{
+    vf_owner *o = vf_current_owner();
+    ndis_adapter *a = o ? vf_owner_user(o) : NULL;
+    return a && a->magic == NDIS_ADAPTER_MAGIC ? a : NULL;
+}
+
+void ndis_hw_note_start(uint32_t offset, uint32_t value, void *site)
+{
+    ndis_adapter *a = current_adapter();
+    if (!a)
+        return;
+    bool starts = offset == SIMNIC_REG_CTRL
+                      ? (value & (SIMNIC_CTRL_RX_EN | SIMNIC_CTRL_TX_EN)) && !(value & SIMNIC_CTRL_RESET)
+                      : value != 0;
+    if (starts)
+        __atomic_store_n(&a->nic_start_site, site, __ATOMIC_RELAXED);
 }

@@ -356,6 +356,8 @@ size_t ndis_config_open_handle_count(ndis_config_store *s)
     return n;
 }
 
+static bool append_utf16(uint8_t **buf, size_t *len, const char *s, size_t n, bool *bad);
+
 /* Host-side helpers: UTF-8 names and subkey paths. */
 static int host_put(ndis_config_store *s, const char *subkey, const char *name, cfg_type type, uint64_t num,
                     const void *data, size_t len)
@@ -407,6 +409,45 @@ int ndis_config_set_sz(ndis_config_store *s, const char *subkey, const char *nam
 int ndis_config_set_binary(ndis_config_store *s, const char *subkey, const char *name, const void *data, size_t len)
 {
     return host_put(s, subkey, name, CFG_BINARY, 0, data, len);
+}
+
+int ndis_config_set_multi_sz(ndis_config_store *s, const char *subkey, const char *name, const char *const *items,
+                             size_t count)
+{
+    bool bad = false;
+    uint8_t *buf = NULL;
+    size_t len = 0;
+    for (size_t i = 0; i < count; i++)
+    {
+        if (!append_utf16(&buf, &len, items[i], strlen(items[i]), &bad))
+        {
+            free(buf);
+            return -1;
+        }
+    }
+    /* The list's final terminator (an empty list is that terminator alone). */
+    if (!append_utf16(&buf, &len, "", 0, &bad))
+    {
+        free(buf);
+        return -1;
+    }
+    int rc = host_put(s, subkey, name, CFG_MULTI_SZ, 0, buf, len);
+    free(buf);
+    return rc;
+}
+
+int ndis_config_create_key(ndis_config_store *s, const char *subkey)
+{
+    bool bad;
+    size_t plen = 0;
+    WCHAR *wpath = subkey ? utf8_to_utf16(subkey, strlen(subkey), &plen, &bad) : NULL;
+    if (subkey && !wpath)
+        return -1;
+    exec_mutex_lock(&s->lock);
+    cfg_key *k = key_walk(&s->root, wpath, plen, true);
+    exec_mutex_unlock(&s->lock);
+    free(wpath);
+    return k ? 0 : -1;
 }
 
 /* Finds a value by UTF-8 path and name; returns it with the store locked (caller unlocks). */

@@ -39,6 +39,11 @@ int ndis_config_set_dword(ndis_config_store *s, const char *subkey, const char *
 int ndis_config_set_qword(ndis_config_store *s, const char *subkey, const char *name, uint64_t value);
 int ndis_config_set_sz(ndis_config_store *s, const char *subkey, const char *name, const char *value);
 int ndis_config_set_binary(ndis_config_store *s, const char *subkey, const char *name, const void *data, size_t len);
+/* A REG_MULTI_SZ of `count` UTF-8 strings (count 0: the empty list). */
+int ndis_config_set_multi_sz(ndis_config_store *s, const char *subkey, const char *name, const char *const *items,
+                             size_t count);
+/* Creates the subkey path (and its parents) without values; 0, or -1 on invalid UTF-8 or no memory. */
+int ndis_config_create_key(ndis_config_store *s, const char *subkey);
 bool ndis_config_has(ndis_config_store *s, const char *subkey, const char *name);
 /* Getters return 0 when the value exists with that registry type, -1 otherwise. */
 int ndis_config_get_dword(ndis_config_store *s, const char *subkey, const char *name, uint32_t *out);

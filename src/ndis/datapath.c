@@ -133,6 +133,15 @@ bool ndis_dp_wait_tx_completed(ndis_adapter *a, int64_t timeout_ns)
  * pool's `indicated` tally. Written only by the thread that moved the NBL's state. */
 #define DP_ITEM_F_POOL_TALLIED 0x8000u
 
+/* Ports (port.c): the indication check (PT-02, PT-03) and the per-port count of outstanding
+ * receives. An NBL indicated on a tracked port carries the port's tag in NdisReserved (NDIS's own
+ * field) until it is returned; the default port NDIS controls has no tag (the fast path). */
+#define DP_PORT_TAG_SLOT 1
+void ndis_port_check_indication(ndis_adapter *a, NDIS_PORT_NUMBER port, const char *api, void *site);
+void *ndis_port_rx_tag(ndis_adapter *a, NDIS_PORT_NUMBER port);
+void ndis_port_rx_add(ndis_adapter *a, void *tag, uint32_t n);
+void ndis_port_rx_returned(ndis_adapter *a, void *tag);
+
 VOID NdisMIndicateReceiveNetBufferLists(NDIS_HANDLE MiniportAdapterHandle, PNET_BUFFER_LIST NetBufferLists,
                                         NDIS_PORT_NUMBER PortNumber, ULONG NumberOfNetBufferLists, ULONG ReceiveFlags)
 {
@@ -159,13 +168,12 @@ VOID NdisMIndicateReceiveNetBufferLists(NDIS_HANDLE MiniportAdapterHandle, PNET_
                       "%s while the adapter is %s; receives are indicated only in "
                       "Restarting (after MiniportRestart was called), Running and Pausing",
                       api, ndis_adapter_state_name(st));
-        if (PortNumber != NDIS_DEFAULT_PORT_NUMBER && ndis_port_is_activated && !ndis_port_is_activated(a, PortNumber))
-            vf_report("PT-02", a->owner, VF_CB_NONE, site, "%s on port %u, which is not activated", api,
-                      (unsigned)PortNumber);
+        ndis_port_check_indication(a, PortNumber, api, site); /* PT-02, PT-03 */
     }
 
     const bool resources = (ReceiveFlags & NDIS_RECEIVE_FLAGS_RESOURCES) != 0;
     const uint32_t gen = __atomic_load_n(&dp->generation, __ATOMIC_ACQUIRE);
+    void *const port_tag = resources ? NULL : ndis_port_rx_tag(a, PortNumber);
     ndis_item_hdr *lent_small[64];
     ndis_item_hdr **lent = lent_small;
     size_t lent_cap = 64, n_lent = 0;
@@ -242,6 +250,7 @@ VOID NdisMIndicateReceiveNetBufferLists(NDIS_HANDLE MiniportAdapterHandle, PNET_
                 __atomic_add_fetch(&h->pool->indicated, 1, __ATOMIC_ACQ_REL);
                 h->flags |= DP_ITEM_F_POOL_TALLIED;
             }
+            nbl->NdisReserved[DP_PORT_TAG_SLOT] = port_tag;
             tracked++;
         }
         *tail = nbl;
@@ -261,6 +270,8 @@ VOID NdisMIndicateReceiveNetBufferLists(NDIS_HANDLE MiniportAdapterHandle, PNET_
                   "%s: NumberOfNetBufferLists is %u but the chain holds %u NET_BUFFER_LISTs", api,
                   (unsigned)NumberOfNetBufferLists, (unsigned)count);
 
+    if (tracked && port_tag)
+        ndis_port_rx_add(a, port_tag, tracked);
     if (tracked)
     {
         uint32_t prev = __atomic_fetch_add(&dp->rx_outstanding, tracked, __ATOMIC_ACQ_REL);
@@ -302,6 +313,11 @@ void ndis_return_nbls(ndis_adapter *a, PNET_BUFFER_LIST chain, ULONG return_flag
         }
         if (h->adapter != a || !ndis_item_state_cas(h, NDIS_ITEM_INDICATED, NDIS_ITEM_OWNED))
             continue; /* not an outstanding indication of this adapter: a host-side mistake, ignored */
+        if (nbl->NdisReserved[DP_PORT_TAG_SLOT])
+        {
+            ndis_port_rx_returned(a, nbl->NdisReserved[DP_PORT_TAG_SLOT]);
+            nbl->NdisReserved[DP_PORT_TAG_SLOT] = NULL;
+        }
         if (h->flags & DP_ITEM_F_POOL_TALLIED)
         {
             h->flags &= (uint16_t)~DP_ITEM_F_POOL_TALLIED;

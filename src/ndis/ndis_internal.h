@@ -99,6 +99,7 @@ struct ndis_adapter
     bool surprise_removed; /* MiniportDevicePnPEventNotify(SurpriseRemoved) delivered */
     NDIS_HALT_ACTION halt_action; /* of the halt in progress or last done */
     unsigned removed_reads;       /* reads of the removed NIC in this halt (HA-13) */
+    void *nic_start_site; /* last register write that enabled the NIC's DMA or interrupts (HA-12) */
     bool nested_bugcheck_in_halt; /* scenario halt-bugcheck: shutdown nested in the next halt (SD-04) */
     bool nested_bugcheck_done;
 
@@ -126,7 +127,8 @@ struct ndis_adapter
 
     /* Hardware (src/ndis/hardware.h). `nic` is NULL for a virtual adapter. */
     struct simnic *nic;
-    void *resources; /* CM_RESOURCE_LIST handed to MiniportInitializeEx, NULL without a NIC */
+    void *resources;      /* CM_PARTIAL_RESOURCE_LIST handed to MiniportInitializeEx, NULL without a NIC */
+    void *resources_full; /* the CM_RESOURCE_LIST holding it (NdisMGetDeviceProperty) */
     ndis_irq_state *irq;
     ndis_io_state *io;
     ndis_dma_state *dma;

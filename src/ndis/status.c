@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "ndis_internal.h"
+#include "hardware.h"
 
 VOID NdisMIndicateStatusEx(NDIS_HANDLE MiniportAdapterHandle, PNDIS_STATUS_INDICATION StatusIndication)
 {
@@ -24,6 +25,7 @@ VOID NdisMIndicateStatusEx(NDIS_HANDLE MiniportAdapterHandle, PNDIS_STATUS_INDIC
         vf_report("AP-02", a->owner, VF_CB_NONE, site,
                   "NdisMIndicateStatusEx: SourceHandle %p is not the adapter handle %p", StatusIndication->SourceHandle,
                   MiniportAdapterHandle);
+    ndis_port_check_indication(a, StatusIndication->PortNumber, "NdisMIndicateStatusEx", site);
     if (StatusIndication->StatusCode == NDIS_STATUS_LINK_STATE && StatusIndication->StatusBuffer &&
         StatusIndication->StatusBufferSize >= sizeof(NDIS_LINK_STATE))
     {
@@ -66,10 +68,11 @@ VOID NdisMGetDeviceProperty(NDIS_HANDLE MiniportAdapterHandle, PDEVICE_OBJECT *P
         *FunctionalDeviceObject = &g_fdo;
     if (NextDeviceObject)
         *NextDeviceObject = &g_next;
+    /* Raw and translated resources are the same bus addresses on the simulated PCI bus. */
     if (AllocatedResources)
-        *AllocatedResources = NULL;
+        *AllocatedResources = a->resources_full;
     if (AllocatedResourcesTranslated)
-        *AllocatedResourcesTranslated = NULL;
+        *AllocatedResourcesTranslated = a->resources_full;
 }
 
 VOID NdisWriteErrorLogEntry(NDIS_HANDLE NdisAdapterHandle, NDIS_ERROR_CODE ErrorCode, ULONG NumberOfErrorValues, ...)

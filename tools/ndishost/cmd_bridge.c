@@ -31,7 +31,9 @@ static void bridge_usage(FILE *f)
           "  -d, --duration S          stop after S seconds (default: at SIGINT or SIGTERM)\n"
           "      --cycle-every S       pause and restart every adapter every S seconds while traffic flows\n"
           "      --mtu BYTES           TAP MTU (default: the driver's maximum frame size, at most 1500)\n"
-          "  -r, --registry FILE       adapter registry (docs/registry-file.md)\n"
+          "  -r, --registry FILE       adapter registry (docs/registry-file.md); overrides the INF\n"
+          "      --inf FILE.inf        the driver's INF as the adapters' registry defaults (docs/inf.md)\n"
+          "      --mac-seed N|off      seeded NetworkAddress per adapter (default 0; docs/inf.md)\n"
           "  -j, --json FILE           write the JSON report (command \"bridge\"); - for stdout\n"
           "  -w, --watchdog MS         pause/restart/OID/halt watchdog (default: NDIS's)\n"
           "  -v, --verbose             every lifecycle step, pause/restart cycles included; twice: driver log\n"
@@ -123,6 +125,8 @@ int cmd_bridge(int argc, char **argv)
     {
         OPT_CYCLE_EVERY = 1000,
         OPT_MTU,
+        OPT_INF,
+        OPT_MAC_SEED,
     };
     static const struct option longopts[] = {
         {"adapters", required_argument, NULL, 'a'},
@@ -132,6 +136,8 @@ int cmd_bridge(int argc, char **argv)
         {"cycle-every", required_argument, NULL, OPT_CYCLE_EVERY},
         {"mtu", required_argument, NULL, OPT_MTU},
         {"registry", required_argument, NULL, 'r'},
+        {"inf", required_argument, NULL, OPT_INF},
+        {"mac-seed", required_argument, NULL, OPT_MAC_SEED},
         {"json", required_argument, NULL, 'j'},
         {"watchdog", required_argument, NULL, 'w'},
         {"verbose", no_argument, NULL, 'v'},
@@ -169,6 +175,12 @@ int cmd_bridge(int argc, char **argv)
             break;
         case 'r':
             o.registry = optarg;
+            break;
+        case OPT_INF:
+            o.inf = optarg;
+            break;
+        case OPT_MAC_SEED:
+            o.mac_seed = optarg;
             break;
         case 'j':
             o.json_path = optarg;

@@ -24,6 +24,9 @@ static void sweep_usage(FILE *f)
           "  -a, --adapters N       adapters per step (default 1)\n"
           "  -n, --packets N        frames sent per adapter per step (default 4)\n"
           "  -k, --max-k N          at most N steps per mode (default 10000)\n"
+          "  -r, --registry FILE    adapter registry (docs/registry-file.md); overrides the INF\n"
+          "      --inf FILE.inf     the driver's INF as the adapters' registry defaults (docs/inf.md)\n"
+          "      --mac-seed N|off   seeded NetworkAddress per adapter (default 0; docs/inf.md)\n"
           "  -j, --json FILE        write the JSON report (docs/json-report.md, docs/sweep.md); - for stdout\n"
           "      --junit FILE       write a JUnit XML report, one testcase per step (docs/reports.md)\n"
           "      --sarif FILE       write a SARIF 2.1.0 report (docs/reports.md)\n"
@@ -47,6 +50,8 @@ int cmd_sweep(int argc, char **argv)
         OPT_JUNIT = 1000,
         OPT_SARIF,
         OPT_SOURCE_ROOT,
+        OPT_INF,
+        OPT_MAC_SEED,
     };
     static const struct option longopts[] = {
         {"junit", required_argument, NULL, OPT_JUNIT},
@@ -56,6 +61,9 @@ int cmd_sweep(int argc, char **argv)
         {"adapters", required_argument, NULL, 'a'},
         {"packets", required_argument, NULL, 'n'},
         {"max-k", required_argument, NULL, 'k'},
+        {"registry", required_argument, NULL, 'r'},
+        {"inf", required_argument, NULL, OPT_INF},
+        {"mac-seed", required_argument, NULL, OPT_MAC_SEED},
         {"json", required_argument, NULL, 'j'},
         {"watchdog", required_argument, NULL, 'w'},
         {"verbose", no_argument, NULL, 'v'},
@@ -67,7 +75,7 @@ int cmd_sweep(int argc, char **argv)
     unsigned max_k = 0;
     optind = 1;
     opterr = 0;
-    while ((ch = getopt_long(argc, argv, ":m:a:n:k:j:w:vqh", longopts, NULL)) != -1)
+    while ((ch = getopt_long(argc, argv, ":m:a:n:k:r:j:w:vqh", longopts, NULL)) != -1)
     {
         switch (ch)
         {
@@ -95,6 +103,15 @@ int cmd_sweep(int argc, char **argv)
             if (cli_parse_uint("--max-k", optarg, 1, 100000000, &max_k))
                 return NDISHOST_EXIT_USAGE;
             o.max_k = max_k;
+            break;
+        case 'r':
+            o.registry = optarg;
+            break;
+        case OPT_INF:
+            o.inf = optarg;
+            break;
+        case OPT_MAC_SEED:
+            o.mac_seed = optarg;
             break;
         case 'j':
             o.json_path = optarg;

@@ -48,7 +48,11 @@ static void usage(FILE *f)
           "                            delay:MS, at-pause, reverse, shuffle[:SEED], never\n"
           "  -n, --packets N           frames sent per adapter per cycle (default 64)\n"
           "      --frame-size BYTES    frame length, 60..1514 (default 128)\n"
-          "  -r, --registry FILE       adapter registry (docs/registry-file.md)\n"
+          "  -r, --registry FILE       adapter registry (docs/registry-file.md); overrides the INF\n"
+          "      --inf FILE.inf        the driver's INF: its AddReg values and Ndi\\params defaults are each\n"
+          "                            adapter's registry (docs/inf.md)\n"
+          "      --mac-seed N|off      each adapter gets NetworkAddress 02:.. distinct per adapter from seed N\n"
+          "                            (default 0: 02:4e:48:00:00:00, :01, ...); off: none (docs/inf.md)\n"
           "  -j, --json FILE           write the JSON report (docs/json-report.md); - for stdout\n"
           "      --junit FILE          write a JUnit XML report (docs/reports.md)\n"
           "      --sarif FILE          write a SARIF 2.1.0 report (docs/reports.md)\n"
@@ -167,6 +171,8 @@ static int cmd_run(int argc, char **argv)
         OPT_TIMEOUT,
         OPT_NIC,
         OPT_WIRE,
+        OPT_INF,
+        OPT_MAC_SEED,
     };
     static const struct option longopts[] = {
         {"adapters", required_argument, NULL, 'a'},
@@ -179,6 +185,8 @@ static int cmd_run(int argc, char **argv)
         {"packets", required_argument, NULL, 'n'},
         {"frame-size", required_argument, NULL, OPT_FRAME_SIZE},
         {"registry", required_argument, NULL, 'r'},
+        {"inf", required_argument, NULL, OPT_INF},
+        {"mac-seed", required_argument, NULL, OPT_MAC_SEED},
         {"json", required_argument, NULL, 'j'},
         {"watchdog", required_argument, NULL, 'w'},
         {"verbose", no_argument, NULL, 'v'},
@@ -251,6 +259,12 @@ static int cmd_run(int argc, char **argv)
             break;
         case 'r':
             o.registry = optarg;
+            break;
+        case OPT_INF:
+            o.inf = optarg;
+            break;
+        case OPT_MAC_SEED:
+            o.mac_seed = optarg;
             break;
         case 'j':
             o.json_path = optarg;

@@ -85,6 +85,14 @@ VOID NdisInterlockedAddUlong(PULONG Addend, ULONG Increment, PNDIS_SPIN_LOCK Spi
 #define NdisAnsiStringToUnicodeString(Destination, Source) RtlAnsiStringToUnicodeString((Destination), (Source), FALSE)
 #define NdisFreeString(String) RtlFreeUnicodeString(&(String))
 
+/* ---- IRQL macros ------------------------------------------------------------------------------- */
+
+/* NDIS_RAISE_IRQL_TO_DISPATCH stores the previous IRQL through its pointer argument;
+ * NDIS_LOWER_IRQL(OldIrql, CurIrql) sets the IRQL back to OldIrql (CurIrql is informational). */
+#define NDIS_RAISE_IRQL_TO_DISPATCH(_pIrql_) KeRaiseIrql(DISPATCH_LEVEL, (_pIrql_))
+#define NDIS_LOWER_IRQL(_OldIrql_, _CurIrql_) ((void)(_CurIrql_), KeLowerIrql(_OldIrql_))
+#define NDIS_CURRENT_IRQL() KeGetCurrentIrql()
+
 /* ---- processors and alignment --------------------------------------------------------------------- */
 
 ULONG NdisGetSharedDataAlignment(void);

@@ -576,6 +576,14 @@ typedef struct _NDIS_MINIPORT_INTERRUPT_CHARACTERISTICS
 #define NDIS_SIZEOF_MINIPORT_INTERRUPT_CHARACTERISTICS_REVISION_1                                                      \
     RTL_SIZEOF_THROUGH_FIELD(NDIS_MINIPORT_INTERRUPT_CHARACTERISTICS, MessageInfoTable)
 
+/* What MiniportInterruptDPC gets as ReceiveThrottleParameters (NDIS 6.20 receive side throttle). */
+#define NDIS_INDICATE_ALL_NBLS ((ULONG)~0u) /* ~0ul with a 32-bit ULONG */
+typedef struct _NDIS_RECEIVE_THROTTLE_PARAMETERS
+{
+    ULONG MaxNblsToIndicate;
+    ULONG MoreNblsPending : 1;
+} NDIS_RECEIVE_THROTTLE_PARAMETERS, *PNDIS_RECEIVE_THROTTLE_PARAMETERS;
+
 /* ---- adapter attributes ------------------------------------------------------------------- */
 
 #define NDIS_MINIPORT_ATTRIBUTES_HARDWARE_DEVICE 0x00000001
@@ -851,8 +859,8 @@ VOID NdisMDeregisterInterruptEx(NDIS_HANDLE NdisInterruptHandle);
 BOOLEAN NdisMSynchronizeWithInterruptEx(NDIS_HANDLE NdisInterruptHandle, ULONG MessageId,
                                         MINIPORT_SYNCHRONIZE_INTERRUPT_HANDLER SynchronizeFunction,
                                         PVOID SynchronizeContext);
-KAFFINITY NdisMQueueDpc(NDIS_HANDLE NdisInterruptHandle, ULONG MessageId, KAFFINITY TargetProcessors,
-                        PVOID MiniportDpcContext);
+/* NdisMQueueDpc takes and returns a ULONG bitmap: the first 32 processors of group 0. */
+ULONG NdisMQueueDpc(NDIS_HANDLE NdisInterruptHandle, ULONG MessageId, ULONG TargetProcessors, PVOID MiniportDpcContext);
 KAFFINITY NdisMQueueDpcEx(NDIS_HANDLE NdisInterruptHandle, ULONG MessageId, PGROUP_AFFINITY TargetProcessors,
                           PVOID MiniportDpcContext);
 
@@ -869,6 +877,13 @@ VOID NdisRawReadPortUlong(ULONG_PTR Port, PULONG Data);
 VOID NdisRawWritePortUchar(ULONG_PTR Port, UCHAR Data);
 VOID NdisRawWritePortUshort(ULONG_PTR Port, USHORT Data);
 VOID NdisRawWritePortUlong(ULONG_PTR Port, ULONG Data);
+/* The buffer variants transfer Length items (bytes, USHORTs, ULONGs) through one port. */
+VOID NdisRawReadPortBufferUchar(ULONG_PTR Port, PUCHAR Buffer, ULONG Length);
+VOID NdisRawReadPortBufferUshort(ULONG_PTR Port, PUSHORT Buffer, ULONG Length);
+VOID NdisRawReadPortBufferUlong(ULONG_PTR Port, PULONG Buffer, ULONG Length);
+VOID NdisRawWritePortBufferUchar(ULONG_PTR Port, PUCHAR Buffer, ULONG Length);
+VOID NdisRawWritePortBufferUshort(ULONG_PTR Port, PUSHORT Buffer, ULONG Length);
+VOID NdisRawWritePortBufferUlong(ULONG_PTR Port, PULONG Buffer, ULONG Length);
 
 NDIS_STATUS NdisMMapIoSpace(PVOID *VirtualAddress, NDIS_HANDLE MiniportAdapterHandle,
                             NDIS_PHYSICAL_ADDRESS PhysicalAddress, UINT Length);
@@ -888,6 +903,9 @@ ULONG NdisMSetBusData(NDIS_HANDLE NdisMiniportHandle, ULONG WhichSpace, ULONG Of
 
 /* ---- DMA and shared memory ---------------------------------------------------------------- */
 
+/* NdisMAllocateNetBufferSGList Flags: the transfer goes from the NET_BUFFER to the device (send). */
+#define NDIS_SG_LIST_WRITE_TO_DEVICE 0x000000001
+
 NDIS_STATUS NdisMRegisterScatterGatherDma(NDIS_HANDLE MiniportAdapterHandle, PNDIS_SG_DMA_DESCRIPTION DmaDescription,
                                           PNDIS_HANDLE NdisMiniportDmaHandle);
 VOID NdisMDeregisterScatterGatherDma(NDIS_HANDLE NdisMiniportDmaHandle);
@@ -896,6 +914,7 @@ NDIS_STATUS NdisMAllocateNetBufferSGList(NDIS_HANDLE NdisMiniportDmaHandle, stru
                                          ULONG ScatterGatherListBufferSize);
 VOID NdisMFreeNetBufferSGList(NDIS_HANDLE NdisMiniportDmaHandle, struct _SCATTER_GATHER_LIST *pSGL,
                               struct _NET_BUFFER *NetBuffer);
+ULONG NdisMGetDmaAlignment(NDIS_HANDLE MiniportAdapterHandle);
 
 VOID NdisMAllocateSharedMemory(NDIS_HANDLE MiniportAdapterHandle, ULONG Length, BOOLEAN Cached, PVOID *VirtualAddress,
                                PNDIS_PHYSICAL_ADDRESS PhysicalAddress);

@@ -1,0 +1,79 @@
+/* The process side: everything a driver runs in the System process here. PsGetCurrentProcessId,
+ * IoGetCurrentProcess and the process-creation notifications (PsSetCreateProcessNotifyRoutine),
+ * which never fire because no process is ever created, but whose registrations are kept so that
+ * their removal can be checked. */
+#include "kernel_ex.h"
+#include "kernel_internal.h"
+
+/* Policy: the System process has process ID 4, as on Windows. */
+#define SYSTEM_PROCESS_ID ((HANDLE)(uintptr_t)4)
+#define MAX_NOTIFY_ROUTINES 64 /* documented limit of process-creation callbacks */
+/* STATUS_PROCEDURE_NOT_FOUND: removing a routine that is not registered. */
+#define STATUS_PROCEDURE_NOT_FOUND_NDISHOST ((NTSTATUS)0xC000007AL)
+
+/* Opaque to drivers; only its address is handed out. */
+struct _EPROCESS
+{
+    uint32_t magic;
+};
+static struct _EPROCESS g_system_process = {0x53595350u /* 'PSYS' */};
+
+static exec_mutex g_lock;
+static PCREATE_PROCESS_NOTIFY_ROUTINE g_notify[MAX_NOTIFY_ROUTINES];
+
+HANDLE PsGetCurrentProcessId(void)
+{
+    return SYSTEM_PROCESS_ID;
+}
+
+PEPROCESS IoGetCurrentProcess(void)
+{
+    return &g_system_process;
+}
+
+NTSTATUS PsSetCreateProcessNotifyRoutine(PCREATE_PROCESS_NOTIFY_ROUTINE NotifyRoutine, BOOLEAN Remove)
+{
+    void *site = VF_SITE();
+    vf_check_irql_eq(PASSIVE_LEVEL, "PsSetCreateProcessNotifyRoutine", site);
+    if (!NotifyRoutine)
+    {
+        vf_report("AP-02", NULL, VF_CB_NONE, site, "PsSetCreateProcessNotifyRoutine with a NULL routine");
+        return STATUS_INVALID_PARAMETER;
+    }
+    NTSTATUS st = STATUS_SUCCESS;
+    exec_mutex_lock(&g_lock);
+    int found = -1, free_slot = -1;
+    for (int i = 0; i < MAX_NOTIFY_ROUTINES; i++)
+    {
+        if (g_notify[i] == NotifyRoutine && found < 0)
+            found = i;
+        if (!g_notify[i] && free_slot < 0)
+            free_slot = i;
+    }
+    if (Remove)
+    {
+        if (found >= 0)
+            g_notify[found] = NULL;
+        else
+            st = STATUS_PROCEDURE_NOT_FOUND_NDISHOST;
+    }
+    else if (found >= 0 || free_slot < 0)
+        st = STATUS_INVALID_PARAMETER; /* documented: already registered, or no room left */
+    else
+        g_notify[free_slot] = NotifyRoutine;
+    exec_mutex_unlock(&g_lock);
+    if (!Remove && st == STATUS_INVALID_PARAMETER && found >= 0)
+        vf_report("AP-02", NULL, VF_CB_NONE, site, "PsSetCreateProcessNotifyRoutine: routine %p is already registered",
+                  (void *)NotifyRoutine);
+    return st;
+}
+
+size_t kernel_process_notify_routines(void)
+{
+    exec_mutex_lock(&g_lock);
+    size_t n = 0;
+    for (int i = 0; i < MAX_NOTIFY_ROUTINES; i++)
+        n += g_notify[i] != NULL;
+    exec_mutex_unlock(&g_lock);
+    return n;
+}
