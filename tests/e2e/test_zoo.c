@@ -261,6 +261,8 @@ typedef struct clean_case
     const char *adapters;
     const char *cycles;
     const char *halt_action;
+    const char *scenario; /* NULL: basic */
+    const char *nic;      /* NULL: the default (a simulated NIC); "none": virtual */
 } clean_case;
 
 static void run_clean_case(void **state)
@@ -268,13 +270,30 @@ static void run_clean_case(void **state)
     const clean_case *c = *state;
     char driver[512], json_path[300], what[256];
     snprintf(driver, sizeof driver, "%s/%s", E2E_DRIVER_DIR, c->driver);
-    snprintf(what, sizeof what, "%s --return-policy %s --adapters %s --cycles %s --halt-action %s", c->driver,
-             c->policy, c->adapters, c->cycles, c->halt_action);
+    snprintf(what, sizeof what,
+             "%s --return-policy %s --adapters %s --cycles %s --halt-action %s --scenario %s --nic %s", c->driver,
+             c->policy, c->adapters, c->cycles, c->halt_action, c->scenario ? c->scenario : "basic",
+             c->nic ? c->nic : "sim");
     e2e_scratch_path(json_path, sizeof json_path, "clean.json");
     unlink(json_path);
-    const char *args[] = {"run",      driver,    "--return-policy", c->policy,      "--adapters", c->adapters,
-                          "--cycles", c->cycles, "--halt-action",   c->halt_action, "--json",     json_path,
-                          "-q",       NULL};
+    const char *args[] = {"run",
+                          driver,
+                          "--return-policy",
+                          c->policy,
+                          "--adapters",
+                          c->adapters,
+                          "--cycles",
+                          c->cycles,
+                          "--halt-action",
+                          c->halt_action,
+                          "--json",
+                          json_path,
+                          "-q",
+                          "--scenario",
+                          c->scenario ? c->scenario : "basic",
+                          "--nic",
+                          c->nic ? c->nic : "sim",
+                          NULL};
     e2e_result r;
     e2e_run_argv(args, &r);
     cJSON *doc = load_report(json_path);
@@ -299,14 +318,26 @@ static clean_case clean_cases[64];
 static struct CMUnitTest clean_tests[64];
 static char clean_names[64][160];
 
-static size_t add_clean(size_t n, const char *driver, const char *policy, const char *adapters, const char *cycles,
-                        const char *halt)
+static size_t add_clean_in(size_t n, const char *driver, const char *policy, const char *adapters, const char *cycles,
+                           const char *halt, const char *scenario, const char *nic)
 {
-    clean_cases[n] = (clean_case){driver, policy, adapters, cycles, halt};
-    snprintf(clean_names[n], sizeof clean_names[n], "%s_%s_a%s_c%s_%s", driver, policy, adapters, cycles, halt);
+    clean_cases[n] = (clean_case){driver, policy, adapters, cycles, halt, scenario, nic};
+    snprintf(clean_names[n], sizeof clean_names[n], "%s_%s_a%s_c%s_%s_%s_%s", driver, policy, adapters, cycles, halt,
+             scenario ? scenario : "basic", nic ? nic : "sim");
     clean_tests[n] = (struct CMUnitTest){clean_names[n], run_clean_case, NULL, NULL, &clean_cases[n]};
     return n + 1;
 }
+
+static size_t add_clean(size_t n, const char *driver, const char *policy, const char *adapters, const char *cycles,
+                        const char *halt)
+{
+    return add_clean_in(n, driver, policy, adapters, cycles, halt, NULL, NULL);
+}
+
+static const char *const scenarios[] = {"basic",      "disable",        "surprise-removal", "stop-start",
+                                        "power-down", "device-failure", "init-failed",      "shutdown",
+                                        "bugcheck",   "halt-bugcheck"};
+#define N_SCENARIOS (sizeof scenarios / sizeof scenarios[0])
 
 static int run_clean_group(const char *group)
 {
@@ -317,6 +348,29 @@ static int run_clean_group(const char *group)
         for (size_t p = 0; p < N_POLICIES; p++)
             for (size_t a = 0; a < 3; a++)
                 n = add_clean(n, "vnic.so", policies[p], adapter_counts[a], "20", "disabled");
+    }
+    else if (!strcmp(group, "vnic-virtual-policies"))
+    {
+        for (size_t p = 0; p < N_POLICIES; p++)
+            for (size_t a = 0; a < 3; a++)
+                n = add_clean_in(n, "vnic.so", policies[p], adapter_counts[a], "5", "disabled", NULL, "none");
+    }
+    else if (!strcmp(group, "vnic-scenarios"))
+    {
+        /* Every scenario, hardware-backed and virtual, with returns out of order; then `all` once each. */
+        for (size_t k = 0; k < N_SCENARIOS; k++)
+        {
+            n = add_clean_in(n, "vnic.so", "shuffle:7", "3", "2", "disabled", scenarios[k], NULL);
+            n = add_clean_in(n, "vnic.so", "shuffle:7", "3", "2", "disabled", scenarios[k], "none");
+        }
+        n = add_clean_in(n, "vnic.so", "at-pause", "2", "1", "disabled", "all", NULL);
+        n = add_clean_in(n, "vnic.so", "at-pause", "2", "1", "disabled", "all", "none");
+    }
+    else if (!strcmp(group, "vnic-scale"))
+    {
+        n = add_clean_in(n, "vnic.so", "reverse", "64", "3", "disabled", NULL, NULL);
+        n = add_clean_in(n, "vnic.so", "reverse", "64", "3", "surprise-removed", NULL, NULL);
+        n = add_clean_in(n, "vnic.so", "reverse", "64", "3", "disabled", NULL, "none");
     }
     else if (!strcmp(group, "vnic-halt-actions"))
     {
@@ -371,7 +425,9 @@ int main(int argc, char **argv)
         int rc = run_clean_group(argv[1]);
         if (rc < 0)
         {
-            fprintf(stderr, "usage: %s [zoo NAME | table | vnic-policies | vnic-halt-actions | base-policies]\n",
+            fprintf(stderr,
+                    "usage: %s [zoo NAME | table | vnic-policies | vnic-virtual-policies | vnic-halt-actions | "
+                    "vnic-scenarios | vnic-scale | base-policies]\n",
                     argv[0]);
             return 2;
         }
@@ -383,6 +439,9 @@ int main(int argc, char **argv)
     rc |= run_zoo_group(NULL);
     rc |= run_clean_group("vnic-policies");
     rc |= run_clean_group("vnic-halt-actions");
+    rc |= run_clean_group("vnic-virtual-policies");
+    rc |= run_clean_group("vnic-scenarios");
+    rc |= run_clean_group("vnic-scale");
     rc |= run_clean_group("base-policies");
     return rc;
 }
