@@ -358,13 +358,15 @@ static VOID VnicSendNetBufferLists(NDIS_HANDLE MiniportAdapterContext, PNET_BUFF
         KeRaiseIrql(DISPATCH_LEVEL, &oldIrql);
 
     NdisDprAcquireSpinLock(&adapter->Lock);
-    BOOLEAN running = adapter->State == VnicRunning;
+    BOOLEAN running = adapter->State == VnicRunning && !adapter->SurpriseRemoved;
     NdisDprReleaseSpinLock(&adapter->Lock);
 
     if (!running)
     {
+        /* A removed device takes nothing any more (NOT_ACCEPTED); a paused one takes nothing yet. */
+        NDIS_STATUS reject = adapter->SurpriseRemoved ? NDIS_STATUS_NOT_ACCEPTED : NDIS_STATUS_PAUSED;
         for (PNET_BUFFER_LIST nbl = NetBufferLists; nbl; nbl = NET_BUFFER_LIST_NEXT_NBL(nbl))
-            NET_BUFFER_LIST_STATUS(nbl) = NDIS_STATUS_PAUSED;
+            NET_BUFFER_LIST_STATUS(nbl) = reject;
         NdisMSendNetBufferListsComplete(adapter->MiniportAdapterHandle, NetBufferLists,
                                         NDIS_SEND_COMPLETE_FLAGS_DISPATCH_LEVEL);
         if (!atDispatch)
@@ -1639,7 +1641,9 @@ static VOID VnicDevicePnPEventNotify(NDIS_HANDLE MiniportAdapterContext, PNET_DE
     PVNIC_ADAPTER adapter = MiniportAdapterContext;
     if (NetDevicePnPEvent->DevicePnPEvent == NdisDevicePnPEventSurpriseRemoved)
     {
+        NdisAcquireSpinLock(&adapter->Lock);
         adapter->SurpriseRemoved = TRUE;
+        NdisReleaseSpinLock(&adapter->Lock);
         /* The NIC is gone: it completes nothing any more, so the sends it held complete here. */
         if (adapter->Hardware)
         {

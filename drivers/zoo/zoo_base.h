@@ -85,6 +85,7 @@ typedef struct _ZOO_ADAPTER
     NDIS_SPIN_LOCK Lock; /* State, PauseCompletePending, PacketFilter, the receive lists */
     ZOO_STATE State;
     BOOLEAN PauseCompletePending;
+    BOOLEAN Removed; /* surprise removal: sends are NOT_ACCEPTED from then on (LC-16) */
     ULONG PacketFilter;
 
     NDIS_HANDLE NblPool;
@@ -359,12 +360,13 @@ static VOID ZooBaseSend(NDIS_HANDLE MiniportAdapterContext, PNET_BUFFER_LIST Net
         KeRaiseIrql(DISPATCH_LEVEL, &oldIrql);
 
     NdisDprAcquireSpinLock(&adapter->Lock);
-    BOOLEAN running = adapter->State == ZooRunning;
+    BOOLEAN running = adapter->State == ZooRunning && !adapter->Removed;
+    NDIS_STATUS rejected = adapter->Removed ? NDIS_STATUS_NOT_ACCEPTED : NDIS_STATUS_PAUSED;
     NdisDprReleaseSpinLock(&adapter->Lock);
 
     for (PNET_BUFFER_LIST nbl = NetBufferLists; nbl; nbl = NET_BUFFER_LIST_NEXT_NBL(nbl))
     {
-        NDIS_STATUS status = running ? NDIS_STATUS_SUCCESS : NDIS_STATUS_PAUSED;
+        NDIS_STATUS status = running ? NDIS_STATUS_SUCCESS : rejected;
         for (PNET_BUFFER nb = NET_BUFFER_LIST_FIRST_NB(nbl); running && nb; nb = NET_BUFFER_NEXT_NB(nb))
         {
             ULONG length = NET_BUFFER_DATA_LENGTH(nb);
@@ -743,8 +745,13 @@ static VOID ZooBaseShutdown(NDIS_HANDLE MiniportAdapterContext, NDIS_SHUTDOWN_AC
 
 static VOID ZooBasePnPEvent(NDIS_HANDLE MiniportAdapterContext, PNET_DEVICE_PNP_EVENT NetDevicePnPEvent)
 {
-    UNREFERENCED_PARAMETER(MiniportAdapterContext);
-    UNREFERENCED_PARAMETER(NetDevicePnPEvent);
+    PZOO_ADAPTER adapter = MiniportAdapterContext;
+    if (NetDevicePnPEvent->DevicePnPEvent == NdisDevicePnPEventSurpriseRemoved)
+    {
+        NdisAcquireSpinLock(&adapter->Lock);
+        adapter->Removed = TRUE;
+        NdisReleaseSpinLock(&adapter->Lock);
+    }
 }
 
 /* ---- OIDs -------------------------------------------------------------------------------------------- */

@@ -442,6 +442,18 @@ void simnic_surprise_remove(simnic *n)
     exec_mutex_unlock(&n->lock);
 }
 
+void simnic_reinsert(simnic *n)
+{
+    exec_mutex_lock(&n->lock);
+    if (n->removed)
+    {
+        __atomic_store_n(&n->removed, false, __ATOMIC_RELEASE);
+        simnic_config_init(n);
+        reset_locked(n);
+    }
+    exec_mutex_unlock(&n->lock);
+}
+
 bool simnic_is_removed(const simnic *n)
 {
     return __atomic_load_n(&n->removed, __ATOMIC_ACQUIRE);

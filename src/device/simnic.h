@@ -156,6 +156,9 @@ bool simnic_is_quiescent(simnic *n, char *why, size_t whylen);
 /* The device is gone: reads return all ones, writes are dropped, DMA and interrupts stop. */
 void simnic_surprise_remove(simnic *n);
 bool simnic_is_removed(const simnic *n);
+/* The device is plugged in again (a new device in the same slot): power-on state, configuration space
+ * included. No effect on a NIC that was not removed. */
+void simnic_reinsert(simnic *n);
 /* Interrupt storm: the line stays asserted whatever ICR and IMR say, until turned off. */
 void simnic_set_irq_storm(simnic *n, bool on);
 /* Stuck DMA: the engines stop making progress (descriptors stay OWNed by the device). */

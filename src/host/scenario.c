@@ -323,6 +323,12 @@ static void surprise_remove_all(run_ctx *c)
             ndis_adapter_pnp_event(c->adapters[i], NdisDevicePnPEventSurpriseRemoved);
             step(c, c->adapters[i], "MiniportDevicePnPEventNotify", "NdisDevicePnPEventSurpriseRemoved");
         }
+    /* LC-16: sends that arrive between the notification and the pause should be refused with
+     * NDIS_STATUS_NOT_ACCEPTED (src/ndis/datapath.c checks the completions). */
+    for (unsigned i = 0; i < c->o->adapters; i++)
+        if (c->running[i])
+            protocol_edge_send(c->edges[i], c->adapters[i], 4, c->o->frame_len,
+                               ndis_adapter_current_mac(c->adapters[i]));
 }
 
 static void halt_all(run_ctx *c, NDIS_HALT_ACTION action)

@@ -123,6 +123,10 @@ static void reset_instance(ndis_adapter *a)
     a->context = NULL;
     a->nic_start_site = NULL;
     a->halt_started = false;
+    /* A surprise-removed device that is initialized again was plugged in again. */
+    if (a->surprise_removed && a->nic)
+        simnic_reinsert(a->nic);
+    a->surprise_removed = false;
     a->shutdown = false;
     a->removed = false;
 }

@@ -132,6 +132,7 @@ bool ndis_dp_wait_tx_completed(ndis_adapter *a, int64_t timeout_ns)
 /* Item flag (nbl_pool.h's flags word; 0x1 and 0x2 are taken there): the NBL is counted in its
  * pool's `indicated` tally. Written only by the thread that moved the NBL's state. */
 #define DP_ITEM_F_POOL_TALLIED 0x8000u
+#define DP_ITEM_F_AFTER_REMOVAL 0x4000u /* sent after the surprise-removal notification (LC-16) */
 
 /* Ports (port.c): the indication check (PT-02, PT-03) and the per-port count of outstanding
  * receives. An NBL indicated on a tracked port carries the port's tag in NdisReserved (NDIS's own
@@ -394,6 +395,10 @@ void ndis_send_nbls(ndis_adapter *a, PNET_BUFFER_LIST chain, NDIS_PORT_NUMBER po
         uint32_t from = ndis_item_state_get(h);
         if ((from != NDIS_ITEM_OWNED && from != NDIS_ITEM_COMPLETED) || !ndis_item_state_cas(h, from, NDIS_ITEM_SENT))
             continue;
+        if (__builtin_expect(a->surprise_removed, 0))
+            h->flags |= DP_ITEM_F_AFTER_REMOVAL;
+        else
+            h->flags &= (uint16_t)~DP_ITEM_F_AFTER_REMOVAL;
         k++;
         if (paused)
         {
@@ -480,6 +485,15 @@ VOID NdisMSendNetBufferListsComplete(NDIS_HANDLE MiniportAdapterHandle, PNET_BUF
             break;
         }
         next = nbl->Next;
+        if (__builtin_expect(h->flags & DP_ITEM_F_AFTER_REMOVAL, 0))
+        {
+            h->flags &= (uint16_t)~DP_ITEM_F_AFTER_REMOVAL;
+            if (nbl->Status == NDIS_STATUS_SUCCESS)
+                vf_report("LC-16", a->owner, VF_CB_NONE, site,
+                          "%s: a send that arrived after the surprise-removal notification completed with "
+                          "NDIS_STATUS_SUCCESS; the hardware is gone, complete it with NDIS_STATUS_NOT_ACCEPTED",
+                          api);
+        }
         if (verify && !send_status_documented(nbl->Status))
             vf_report("TX-01", a->owner, VF_CB_NONE, site,
                       "%s: NET_BUFFER_LIST %p completed with status 0x%08X, which is not a documented send status", api,

@@ -39,7 +39,7 @@ static const vf_rule rules[] = {
     {"LC-15", VF_SEV_ERROR, "MiniportHaltEx may follow a successful MiniportInitializeEx directly, with no restart",
      "https://learn.microsoft.com/windows-hardware/drivers/ddi/ndis/nc-ndis-miniport_halt", true},
     {"LC-16", VF_SEV_WARNING, "after a surprise-removal notification, sends and OIDs fail and dead hardware is not polled forever",
-     "https://learn.microsoft.com/windows-hardware/drivers/ddi/ndis/nc-ndis-miniport_device_pnp_event_notify", false},
+     "https://learn.microsoft.com/windows-hardware/drivers/ddi/ndis/nc-ndis-miniport_device_pnp_event_notify", true},
     {"IN-01", VF_SEV_ERROR, "MiniportInitializeEx runs at PASSIVE_LEVEL and gets no request before it returns",
      "https://learn.microsoft.com/windows-hardware/drivers/ddi/ndis/nc-ndis-miniport_initialize", false},
     {"IN-02", VF_SEV_ERROR, "registration attributes are set first, general attributes next, and general attributes are mandatory",

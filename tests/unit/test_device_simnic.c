@@ -757,6 +757,26 @@ static void test_surprise_removal(void **state)
     simnic_wire_destroy(w);
 }
 
+/* A removed NIC plugged in again is a new device: power-on registers, identity readable again. */
+static void test_reinsert_after_removal(void **state)
+{
+    (void)state;
+    nic t;
+    nic_create(&t, 0, NULL);
+    wr(&t, SIMNIC_REG_IMR, SIMNIC_INT_RX_DONE);
+    simnic_surprise_remove(t.n);
+    assert_int_equal(rd(&t, SIMNIC_REG_IMR), 0xFFFFFFFFu);
+    simnic_reinsert(t.n);
+    assert_false(simnic_is_removed(t.n));
+    assert_int_equal(rd(&t, SIMNIC_REG_IMR), 0);
+    assert_int_equal(rd(&t, SIMNIC_REG_CTRL), 0);
+    uint8_t id[2];
+    assert_int_equal(simnic_config_read(t.n, 0, id, 2), 2);
+    assert_int_equal(id[0] | (id[1] << 8), SIMNIC_PCI_VENDOR_ID);
+    simnic_destroy(t.n);
+    free(t.h.arena);
+}
+
 static void test_stuck_dma(void **state)
 {
     (void)state;
@@ -838,6 +858,7 @@ int main(void)
         cmocka_unit_test(test_reset_returns_to_power_on),
         cmocka_unit_test(test_quiescent),
         cmocka_unit_test(test_surprise_removal),
+        cmocka_unit_test(test_reinsert_after_removal),
         cmocka_unit_test(test_stuck_dma),
         cmocka_unit_test(test_destroy_while_peers_send),
     };
