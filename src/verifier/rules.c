@@ -41,7 +41,7 @@ static const vf_rule rules[] = {
     {"LC-16", VF_SEV_WARNING, "after a surprise-removal notification, sends and OIDs fail and dead hardware is not polled forever",
      "https://learn.microsoft.com/windows-hardware/drivers/ddi/ndis/nc-ndis-miniport_device_pnp_event_notify", true},
     {"IN-01", VF_SEV_ERROR, "MiniportInitializeEx runs at PASSIVE_LEVEL and gets no request before it returns",
-     "https://learn.microsoft.com/windows-hardware/drivers/ddi/ndis/nc-ndis-miniport_initialize", false},
+     "https://learn.microsoft.com/windows-hardware/drivers/ddi/ndis/nc-ndis-miniport_initialize", true},
     {"IN-02", VF_SEV_ERROR, "registration attributes are set first, general attributes next, and general attributes are mandatory",
      "https://learn.microsoft.com/windows-hardware/drivers/ddi/ndis/nf-ndis-ndismsetminiportattributes", true},
     {"IN-03", VF_SEV_ERROR, "scatter-gather DMA is registered before shared memory is allocated",
