@@ -203,8 +203,11 @@ static BOOLEAN set_timer(NDIS_HANDLE TimerObject, LARGE_INTEGER DueTime, LONG Mi
         return FALSE;
     if (MillisecondsPeriod < 0)
     {
-        vf_report("AP-02", t->owner, VF_CB_NONE, site, "%s with a negative period (%d ms)", api,
-                  (int)MillisecondsPeriod);
+        /* TM-02: the period is at most MAXLONG milliseconds; a ULONG above it arrives negative. Policy:
+         * the timer is set as a one-shot, so that the run goes on. */
+        vf_report("TM-02", t->owner, VF_CB_NONE, site,
+                  "%s with MillisecondsPeriod %u, above MAXLONG (0x7FFFFFFF); the timer is set as a one-shot", api,
+                  (unsigned)MillisecondsPeriod);
         MillisecondsPeriod = 0;
     }
     if (t->owner && vf_owner_is_dead(t->owner))

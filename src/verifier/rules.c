@@ -109,7 +109,7 @@ static const vf_rule rules[] = {
     {"TM-01", VF_SEV_ERROR, "NdisAllocateTimerObject gets valid timer characteristics",
      "https://learn.microsoft.com/windows-hardware/drivers/ddi/ndis/nf-ndis-ndisallocatetimerobject", true},
     {"TM-02", VF_SEV_ERROR, "NdisSetTimerObject due time and period are valid",
-     "https://learn.microsoft.com/windows-hardware/drivers/ddi/ndis/nf-ndis-ndissettimerobject", false},
+     "https://learn.microsoft.com/windows-hardware/drivers/ddi/ndis/nf-ndis-ndissettimerobject", true},
     {"TM-03", VF_SEV_ERROR, "a periodic timer is cancelled at PASSIVE_LEVEL; a one-shot cancel may race a running callback",
      "https://learn.microsoft.com/windows-hardware/drivers/ddi/ndis/nf-ndis-ndiscanceltimerobject", true},
     {"TM-04", VF_SEV_ERROR, "every timer object is freed with NdisFreeTimerObject, and only when not queued or running",
