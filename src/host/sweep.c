@@ -568,6 +568,27 @@ static int sweep_mode(sweep_ctx *c, int mi, ndishost_sweep_mode_result *mr, char
             nf++;
             snprintf(rules + strlen(rules), sizeof rules - strlen(rules), "%sUL-01", rules[0] ? " " : "");
         }
+        if (v.outcome == SWEEP_CRASH && v.api)
+        {
+            /* IN-09 (SDV NullCheck): the driver crashed after this call failed; its result was not
+             * checked (or not checked well enough). Named at the failed call, beside the crash. */
+            vf_finding f;
+            memset(&f, 0, sizeof f);
+            f.rule = "IN-09";
+            f.severity = VF_SEV_WARNING;
+            f.callback = v.ir.callback != VF_CB_NONE ? vf_callback_name(v.ir.callback) : "host";
+            char msg[256];
+            snprintf(msg, sizeof msg, "the driver crashed after %s failed here: the result of the call is not checked",
+                     v.api);
+            f.message = msg;
+            f.site = v.site;
+            f.count = 1;
+            char prefix[64];
+            snprintf(prefix, sizeof prefix, "[%s k=%llu] ", name, (unsigned long long)k);
+            add_finding(c, &f, prefix, mi, k);
+            nf++;
+            snprintf(rules + strlen(rules), sizeof rules - strlen(rules), "%sIN-09", rules[0] ? " " : "");
+        }
         if (nf)
         {
             mr->steps_with_findings++;

@@ -57,7 +57,7 @@ static const vf_rule rules[] = {
     {"IN-08", VF_SEV_WARNING, "a failed NdisMAllocateSharedMemory in initialization is logged with NdisWriteErrorLogEntry",
      "https://learn.microsoft.com/windows-hardware/drivers/devtest/ndis-writeerrorlog", true},
     {"IN-09", VF_SEV_WARNING, "the result of every allocation call is checked",
-     "https://learn.microsoft.com/windows-hardware/drivers/devtest/ddi-usage-rule-set--ndis-", false},
+     "https://learn.microsoft.com/windows-hardware/drivers/devtest/ddi-usage-rule-set--ndis-", true},
     {"HA-01", VF_SEV_ERROR, "MiniportHaltEx may block at PASSIVE_LEVEL but must finish",
      "https://learn.microsoft.com/windows-hardware/drivers/ddi/ndis/nc-ndis-miniport_halt", true},
     {"HA-02", VF_SEV_ERROR, "MiniportHaltEx releases every resource acquired for the adapter",

@@ -152,16 +152,25 @@ static void null_deref_crash_found_and_sweep_continues(void **state)
     assert_non_null(strstr(r.out, "CRASH SIGSEGV in MiniportInitializeEx"));
     cJSON *doc = load_json(json);
     int line = marker_line("sweep_null_deref", "SWEEP-CRASH-LINE");
-    const cJSON *f, *crash = NULL;
+    const cJSON *f, *crash = NULL, *unchecked = NULL;
     size_t n = 0;
     cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(doc, "findings"))
     {
         n++;
         if (!strcmp(str(f, "rule"), "HOST-01"))
             crash = f;
+        if (!strcmp(str(f, "rule"), "IN-09"))
+            unchecked = f;
     }
-    assert_int_equal(n, 1);
+    assert_int_equal(n, 2);
     assert_non_null(crash);
+    /* IN-09 names the call whose failure was not checked. */
+    assert_non_null(unchecked);
+    assert_string_equal(str(unchecked, "severity"), "warning");
+    assert_non_null(strstr(str(unchecked, "message"), "NdisAllocateMemoryWithTagPriority"));
+    const cJSON *usite = cJSON_GetObjectItemCaseSensitive(unchecked, "site");
+    assert_true(ends_with(str(usite, "file"), "sweep_null_deref.c"));
+    assert_int_equal((int)num(usite, "line"), marker_line("sweep_null_deref", "SWEEP-UNCHECKED-LINE"));
     assert_non_null(strstr(str(crash, "message"), "SIGSEGV"));
     assert_non_null(strstr(str(crash, "message"), "MiniportInitializeEx"));
     assert_string_equal(str(crash, "callback"), "MiniportInitializeEx");

@@ -6,7 +6,8 @@
 static NDIS_STATUS SweepInit(PZOO_ADAPTER Adapter)
 {
     NDIS_HANDLE handle = Adapter->MiniportAdapterHandle;
-    volatile ULONG *scratch = NdisAllocateMemoryWithTagPriority(handle, 64, ZOO_TAG, NormalPoolPriority);
+    volatile ULONG *scratch =
+        NdisAllocateMemoryWithTagPriority(handle, 64, ZOO_TAG, NormalPoolPriority); /* SWEEP-UNCHECKED-LINE */
     scratch[0] = 1; /* SWEEP-CRASH-LINE: no NULL check */
     NdisFreeMemoryWithTagPriority(handle, (PVOID)scratch, ZOO_TAG);
     /* A later fallible call, handled correctly: the sweep must get past the crash to fail it. */
