@@ -6,7 +6,7 @@
  *   - the default job (`ndishost run`: 2 adapters, 1 cycle, 64 frames each), wall time;
  *   - initialize/halt cycles per second, 1000 cycles, 1 and 2 adapters, with and without traffic.
  * Benchmarks report numbers; the tests assert behaviour. */
-#include <ndishost/ndishost.h>
+#include "bench_run.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,12 +20,6 @@ static double now_s(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
 }
 
 /* Median wall time of REPEAT runs; -1 when a run was not clean. */
@@ -45,20 +39,10 @@ static double time_run(const char *driver, unsigned adapters, unsigned cycles, u
         double t0 = now_s();
         int rc = ndishost_run(&o, &r);
         t[i] = now_s() - t0;
-        if (rc != NDISHOST_EXIT_CLEAN)
-        {
-            fprintf(stderr, "bench_lifecycle: run not clean (exit %d): %s\n", rc, r.error);
-            rewind(o.out);
-            char line[512];
-            while (fgets(line, sizeof line, o.out))
-                if (strstr(line, "FINDING") || strstr(line, "verdict"))
-                    fputs(line, stderr);
-            fclose(o.out);
+        if (!bench_run_clean(rc, &r, o.out, "bench_lifecycle:"))
             return -1;
-        }
-        fclose(o.out);
     }
-    qsort(t, REPEAT, sizeof t[0], cmp_double);
+    qsort(t, REPEAT, sizeof t[0], bench_cmp_double);
     return t[REPEAT / 2];
 }
 

@@ -14,7 +14,7 @@
  * of two runs, N and 2N frames: (received(2N) - received(N)) / (time(2N) - time(N)), which cancels
  * initialize, restart, halt and the idle wait at the end of the traffic. `delivered` is the share of
  * sent frames that arrived in the 2N run. Benchmarks report numbers; tests assert behaviour. */
-#include <ndishost/ndishost.h>
+#include "bench_run.h"
 
 #include <stdbool.h>
 #include <stdio.h>
@@ -23,12 +23,6 @@
 #include <time.h>
 
 #define REPEAT 5
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
 
 typedef struct figure
 {
@@ -55,18 +49,10 @@ static int measure_one(const char *driver, const char *nic, const char *wire, un
         o.out = tmpfile();
         ndishost_run_result r;
         int rc = ndishost_run(&o, &r);
-        if (rc != NDISHOST_EXIT_CLEAN)
-        {
-            fprintf(stderr, "bench_nic: %s/%s run not clean (exit %d): %s\n", nic, wire ? wire : "-", rc, r.error);
-            rewind(o.out);
-            char line[512];
-            while (fgets(line, sizeof line, o.out))
-                if (strstr(line, "FINDING") || strstr(line, "verdict"))
-                    fputs(line, stderr);
-            fclose(o.out);
+        char who[128];
+        snprintf(who, sizeof who, "bench_nic: %s/%s", nic, wire ? wire : "-");
+        if (!bench_run_clean(rc, &r, o.out, who))
             return -1;
-        }
-        fclose(o.out);
         double secs = (double)r.duration_ns / 1e9;
         fps[i] = secs;
         recv[i] = (double)r.frames_received;
@@ -75,8 +61,8 @@ static int measure_one(const char *driver, const char *nic, const char *wire, un
     double sorted[REPEAT], srecv[REPEAT];
     memcpy(sorted, fps, sizeof sorted);
     memcpy(srecv, recv, sizeof srecv);
-    qsort(sorted, REPEAT, sizeof sorted[0], cmp_double);
-    qsort(srecv, REPEAT, sizeof srecv[0], cmp_double);
+    qsort(sorted, REPEAT, sizeof sorted[0], bench_cmp_double);
+    qsort(srecv, REPEAT, sizeof srecv[0], bench_cmp_double);
     out->secs = sorted[REPEAT / 2];
     out->received = srecv[REPEAT / 2];
     out->sent = sent[0];

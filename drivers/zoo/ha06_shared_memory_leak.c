@@ -16,11 +16,7 @@ static NDIS_STATUS ZooInitialize(PZOO_ADAPTER Adapter)
         return status;
     NdisMAllocateSharedMemory(handle, PAGE_SIZE, FALSE, &Adapter->RingVa, &Adapter->RingPa); /* ZOO-EXPECT: HA-06 */
     if (!Adapter->RingVa)
-    {
-        NdisWriteErrorLogEntry(handle, NDIS_ERROR_CODE_OUT_OF_RESOURCES, 0);
-        NdisMDeregisterScatterGatherDma(Adapter->DmaHandle);
-        return NDIS_STATUS_RESOURCES;
-    }
+        return ZooDmaNoSharedMemory(Adapter, Adapter->DmaHandle);
     return NDIS_STATUS_SUCCESS;
 }
 

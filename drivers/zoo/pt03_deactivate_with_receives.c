@@ -13,24 +13,10 @@
 
 static NDIS_STATUS ZooInitialize(PZOO_ADAPTER Adapter)
 {
-    NDIS_HANDLE handle = Adapter->MiniportAdapterHandle;
-    NDIS_PORT port;
-    NdisZeroMemory(&port, sizeof(port));
-    ZooDmaPortCharacteristics(&port.PortCharacteristics);
-    NDIS_STATUS status = NdisMAllocatePort(handle, &port.PortCharacteristics);
-    if (status != NDIS_STATUS_SUCCESS)
-        return status;
-    Adapter->Port = port.PortCharacteristics.PortNumber;
-    NET_PNP_EVENT_NOTIFICATION event;
-    ZooDmaPortEvent(&event, NetEventPortActivation, &port, sizeof(port));
-    status = NdisMNetPnPEvent(handle, &event);
-    if (status != NDIS_STATUS_SUCCESS)
-    {
-        NdisMFreePort(handle, Adapter->Port);
-        return status;
-    }
-    Adapter->PortActive = TRUE;
-    return NDIS_STATUS_SUCCESS;
+    NDIS_STATUS status = ZooDmaPortAllocateActive(Adapter, &Adapter->Port);
+    if (status == NDIS_STATUS_SUCCESS)
+        Adapter->PortActive = TRUE;
+    return status;
 }
 
 static VOID ZooIndicate(PZOO_ADAPTER Adapter, PNET_BUFFER_LIST NetBufferLists, ULONG Count, ULONG Flags)
@@ -54,13 +40,7 @@ static NDIS_STATUS ZooPause(PZOO_ADAPTER Adapter, NDIS_STATUS Status)
 
 static VOID ZooHaltEnd(PZOO_ADAPTER Adapter)
 {
-    NDIS_HANDLE handle = Adapter->MiniportAdapterHandle;
     if (Adapter->PortActive)
-    {
-        NDIS_PORT_NUMBER number = Adapter->Port;
-        NET_PNP_EVENT_NOTIFICATION event;
-        ZooDmaPortEvent(&event, NetEventPortDeactivation, &number, sizeof(number));
-        NdisMNetPnPEvent(handle, &event);
-    }
-    NdisMFreePort(handle, Adapter->Port);
+        ZooDmaPortDeactivate(Adapter, Adapter->Port);
+    NdisMFreePort(Adapter->MiniportAdapterHandle, Adapter->Port);
 }

@@ -8,20 +8,7 @@
 
 static NDIS_STATUS ZooInitialize(PZOO_ADAPTER Adapter)
 {
-    NDIS_HANDLE handle = Adapter->MiniportAdapterHandle;
-    NDIS_PORT port;
-    NdisZeroMemory(&port, sizeof(port));
-    ZooDmaPortCharacteristics(&port.PortCharacteristics);
-    NDIS_STATUS status = NdisMAllocatePort(handle, &port.PortCharacteristics);
-    if (status != NDIS_STATUS_SUCCESS)
-        return status;
-    Adapter->Port = port.PortCharacteristics.PortNumber;
-    NET_PNP_EVENT_NOTIFICATION event;
-    ZooDmaPortEvent(&event, NetEventPortActivation, &port, sizeof(port));
-    status = NdisMNetPnPEvent(handle, &event);
-    if (status != NDIS_STATUS_SUCCESS)
-        NdisMFreePort(handle, Adapter->Port);
-    return status;
+    return ZooDmaPortAllocateActive(Adapter, &Adapter->Port);
 }
 
 static VOID ZooHaltEnd(PZOO_ADAPTER Adapter)
@@ -30,10 +17,7 @@ static VOID ZooHaltEnd(PZOO_ADAPTER Adapter)
     NDIS_STATUS status = NdisMFreePort(handle, Adapter->Port); /* ZOO-EXPECT: PT-04 */
     if (status == NDIS_STATUS_INVALID_PORT_STATE)
     {
-        NDIS_PORT_NUMBER number = Adapter->Port;
-        NET_PNP_EVENT_NOTIFICATION event;
-        ZooDmaPortEvent(&event, NetEventPortDeactivation, &number, sizeof(number));
-        NdisMNetPnPEvent(handle, &event);
+        ZooDmaPortDeactivate(Adapter, Adapter->Port);
         NdisMFreePort(handle, Adapter->Port);
     }
 }

@@ -10,18 +10,7 @@
 
 static NDIS_STATUS ZooInitialize(PZOO_ADAPTER Adapter)
 {
-    NDIS_HANDLE handle = Adapter->MiniportAdapterHandle;
-    NDIS_STATUS status = ZooDmaRegister(Adapter, NULL, &Adapter->DmaHandle);
-    if (status != NDIS_STATUS_SUCCESS)
-        return status;
-    NdisMAllocateSharedMemory(handle, PAGE_SIZE, FALSE, &Adapter->RingVa, &Adapter->RingPa);
-    if (!Adapter->RingVa)
-    {
-        NdisWriteErrorLogEntry(handle, NDIS_ERROR_CODE_OUT_OF_RESOURCES, 0);
-        NdisMDeregisterScatterGatherDma(Adapter->DmaHandle);
-        return NDIS_STATUS_RESOURCES;
-    }
-    return NDIS_STATUS_SUCCESS;
+    return ZooDmaRegisterWithRing(Adapter, PAGE_SIZE, &Adapter->DmaHandle, &Adapter->RingVa, &Adapter->RingPa);
 }
 
 static VOID ZooFreeRing(PZOO_ADAPTER Adapter)

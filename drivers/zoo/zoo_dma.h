@@ -56,6 +56,28 @@ static inline NDIS_STATUS ZooDmaRegister(PZOO_ADAPTER Adapter, MINIPORT_ALLOCATE
     return NdisMRegisterScatterGatherDma(Adapter->MiniportAdapterHandle, &dma, DmaHandle);
 }
 
+/* What initialize does when its shared memory is not there: logs it, deregisters DMA, fails. */
+static inline NDIS_STATUS ZooDmaNoSharedMemory(PZOO_ADAPTER Adapter, NDIS_HANDLE DmaHandle)
+{
+    NdisWriteErrorLogEntry(Adapter->MiniportAdapterHandle, NDIS_ERROR_CODE_OUT_OF_RESOURCES, 0);
+    NdisMDeregisterScatterGatherDma(DmaHandle);
+    return NDIS_STATUS_RESOURCES;
+}
+
+/* Registers DMA (without asynchronous allocations) and allocates one block of `Length` bytes of
+ * shared memory, a ring; nothing is left behind when either fails. */
+static inline NDIS_STATUS ZooDmaRegisterWithRing(PZOO_ADAPTER Adapter, ULONG Length, PNDIS_HANDLE DmaHandle,
+                                                 PVOID *RingVa, PNDIS_PHYSICAL_ADDRESS RingPa)
+{
+    NDIS_STATUS status = ZooDmaRegister(Adapter, NULL, DmaHandle);
+    if (status != NDIS_STATUS_SUCCESS)
+        return status;
+    NdisMAllocateSharedMemory(Adapter->MiniportAdapterHandle, Length, FALSE, RingVa, RingPa);
+    if (!*RingVa)
+        return ZooDmaNoSharedMemory(Adapter, *DmaHandle);
+    return NDIS_STATUS_SUCCESS;
+}
+
 /* A port's characteristics for NdisMAllocatePort. */
 static inline VOID ZooDmaPortCharacteristics(PNDIS_PORT_CHARACTERISTICS Chars)
 {
@@ -87,6 +109,33 @@ static inline VOID ZooDmaPortEvent(PNET_PNP_EVENT_NOTIFICATION Event, NET_PNP_EV
     Event->NetPnPEvent.NetEvent = Code;
     Event->NetPnPEvent.Buffer = Buffer;
     Event->NetPnPEvent.BufferLength = BufferLength;
+}
+
+/* Allocates a port and activates it; a port that cannot be activated is freed again. */
+static inline NDIS_STATUS ZooDmaPortAllocateActive(PZOO_ADAPTER Adapter, PNDIS_PORT_NUMBER PortNumber)
+{
+    NDIS_HANDLE handle = Adapter->MiniportAdapterHandle;
+    NDIS_PORT port;
+    NdisZeroMemory(&port, sizeof(port));
+    ZooDmaPortCharacteristics(&port.PortCharacteristics);
+    NDIS_STATUS status = NdisMAllocatePort(handle, &port.PortCharacteristics);
+    if (status != NDIS_STATUS_SUCCESS)
+        return status;
+    *PortNumber = port.PortCharacteristics.PortNumber;
+    NET_PNP_EVENT_NOTIFICATION event;
+    ZooDmaPortEvent(&event, NetEventPortActivation, &port, sizeof(port));
+    status = NdisMNetPnPEvent(handle, &event);
+    if (status != NDIS_STATUS_SUCCESS)
+        NdisMFreePort(handle, *PortNumber);
+    return status;
+}
+
+/* Deactivates one port (NetEventPortDeactivation); NdisMNetPnPEvent's status. */
+static inline NDIS_STATUS ZooDmaPortDeactivate(PZOO_ADAPTER Adapter, NDIS_PORT_NUMBER PortNumber)
+{
+    NET_PNP_EVENT_NOTIFICATION event;
+    ZooDmaPortEvent(&event, NetEventPortDeactivation, &PortNumber, sizeof(PortNumber));
+    return NdisMNetPnPEvent(Adapter->MiniportAdapterHandle, &event);
 }
 
 #endif /* ZOO_DMA_H */

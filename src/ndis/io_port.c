@@ -1,6 +1,6 @@
 /* I/O port ranges (NdisMRegisterIoPortRange / NdisMDeregisterIoPortRange), the port accessors
- * (NdisRawRead/WritePort*, READ_PORT_* / WRITE_PORT_*), and the range lookup the register
- * accessors of mapped_io.c share.
+ * (NdisRawRead/WritePort*, READ_PORT_* / WRITE_PORT_*), and what mapped_io.c shares with them: the
+ * range lookup, the claim checks, claiming and releasing a range, and the access helpers.
  *
  * Semantics, as documented:
  *  - registration: PASSIVE_LEVEL, from MiniportInitializeEx after the registration attributes
@@ -241,64 +241,115 @@ ndis_io_range *ndis_io_list_find(ndis_adapter *a, ndis_io_space space,
     return found;
 }
 
-/* ---- port ranges -------------------------------------------------------------------------------- */
+/* ---- claiming and releasing ranges ----------------------------------------------------------------- */
 
-static void port_range_release(ndis_io_range *r)
+NDIS_STATUS ndis_io_claim_check(const ndis_io_claim *c, PVOID *out, NDIS_HANDLE handle, uint64_t start, uint64_t len,
+                                void *site, ndis_adapter **a_out, const CM_PARTIAL_RESOURCE_DESCRIPTOR **res_out)
 {
-    ndis_io_unpublish(NDIS_IO_PORT, r->slot);
+    vf_check_irql_eq(PASSIVE_LEVEL, c->api, site);
+    if (!out)
+    {
+        vf_report("AP-02", NULL, VF_CB_NONE, site, "%s with a NULL %s", c->api, c->out_name);
+        return NDIS_STATUS_FAILURE;
+    }
+    *out = NULL;
+    ndis_adapter *a = ndis_adapter_from_handle(handle, c->api, site);
+    if (!a)
+        return NDIS_STATUS_FAILURE;
+    if (!ndis_hw_claim_check(a, c->api, site, NDIS_CLAIM_INIT_ONLY | NDIS_CLAIM_NEEDS_REG_ATTRS))
+        return NDIS_STATUS_FAILURE;
+    if (len == 0)
+    {
+        vf_report("AP-02", a->owner, VF_CB_NONE, site, "%s with %s 0", c->api, c->len_name);
+        return NDIS_STATUS_FAILURE;
+    }
+    const CM_PARTIAL_RESOURCE_DESCRIPTOR *d = a->nic ? ndis_io_find_resource(a, c->type, start, len) : NULL;
+    if (!d)
+    {
+        const CM_PARTIAL_RESOURCE_DESCRIPTOR *any = a->nic ? ndis_io_find_resource(a, c->type, 0, 0) : NULL;
+        if (any)
+            vf_report("AP-02", a->owner, VF_CB_NONE, site,
+                      "%s(%s 0x%llX, %s %u) is not inside the adapter's %s 0x%llX..0x%llX; "
+                      "NDIS_STATUS_RESOURCE_CONFLICT",
+                      c->api, c->start_name, (unsigned long long)start, c->len_name, (unsigned)len, c->res_name,
+                      (unsigned long long)any->u.Generic.Start.QuadPart,
+                      (unsigned long long)any->u.Generic.Start.QuadPart + any->u.Generic.Length - 1);
+        else
+            vf_report("AP-02", a->owner, VF_CB_NONE, site,
+                      "%s(%s 0x%llX, %s %u) on %s, which was assigned no %s; NDIS_STATUS_RESOURCE_CONFLICT", c->api,
+                      c->start_name, (unsigned long long)start, c->len_name, (unsigned)len, a->name, c->none_name);
+        return NDIS_STATUS_RESOURCE_CONFLICT;
+    }
+    if (vf_should_fail(c->api, site))
+        return NDIS_STATUS_RESOURCES;
+    *a_out = a;
+    *res_out = d;
+    return NDIS_STATUS_SUCCESS;
+}
+
+void ndis_io_range_release(ndis_io_range *r)
+{
+    ndis_io_unpublish(r->space, r->slot);
     ndis_io_list_remove(r->a, r);
     vf_ledger_remove(&r->res);
+    if (r->space == NDIS_IO_MEMORY)
+        ndis_io_reservation_retire(r->map_base, r->map_len);
     free(r);
 }
 
 /* Leftover at halt return / failed initialize: reported by the ledger, then released here. */
-static void port_range_reclaim(vf_res *res)
+static void range_reclaim(vf_res *res)
 {
-    port_range_release(CONTAINING_RECORD(res, ndis_io_range, res));
+    ndis_io_range_release(CONTAINING_RECORD(res, ndis_io_range, res));
 }
+
+bool ndis_io_range_commit(ndis_io_range *r, uint32_t dev_offset, vf_res_kind kind, void *site)
+{
+    r->slot = ndis_io_publish(r->space, r->start, r->len, r->a->nic, dev_offset);
+    if (r->slot < 0)
+        return false;
+    r->res.kind = kind;
+    r->res.key = r;
+    r->res.size = r->len;
+    r->res.reclaim = range_reclaim;
+    ndis_io_list_add(r->a, r);
+    vf_ledger_insert(&r->res, r->a->owner, site);
+    return true;
+}
+
+/* Both releases are documented for init and halt of this adapter only. */
+void ndis_io_check_release_caller(ndis_adapter *a, const char *api, void *site)
+{
+    if (vf_in_callback_mask((1ull << VF_CB_INITIALIZE) | (1ull << VF_CB_HALT)))
+        return;
+    vf_callback cb = vf_current_callback();
+    vf_report("HA-09", a->owner, VF_CB_NONE, site,
+              "%s called from %s; it may only be called from MiniportInitializeEx or MiniportHaltEx", api,
+              cb == VF_CB_NONE ? "a thread outside any miniport callback" : vf_callback_name(cb));
+}
+
+/* ---- port ranges -------------------------------------------------------------------------------- */
+
+static const ndis_io_claim port_claim = {
+    .api = "NdisMRegisterIoPortRange",
+    .out_name = "PortOffset",
+    .start_name = "InitialPort",
+    .len_name = "NumberOfPorts",
+    .type = CmResourceTypePort,
+    .res_name = "I/O port resource",
+    .none_name = "I/O port resource",
+};
 
 NDIS_STATUS NdisMRegisterIoPortRange(PVOID *PortOffset, NDIS_HANDLE MiniportAdapterHandle, UINT InitialPort,
                                      UINT NumberOfPorts)
 {
     void *site = VF_SITE();
-    static const char api[] = "NdisMRegisterIoPortRange";
-    vf_check_irql_eq(PASSIVE_LEVEL, api, site);
-    if (!PortOffset)
-    {
-        vf_report("AP-02", NULL, VF_CB_NONE, site, "%s with a NULL PortOffset", api);
-        return NDIS_STATUS_FAILURE;
-    }
-    *PortOffset = NULL;
-    ndis_adapter *a = ndis_adapter_from_handle(MiniportAdapterHandle, api, site);
-    if (!a)
-        return NDIS_STATUS_FAILURE;
-    if (!ndis_hw_claim_check(a, api, site, NDIS_CLAIM_INIT_ONLY | NDIS_CLAIM_NEEDS_REG_ATTRS))
-        return NDIS_STATUS_FAILURE;
-    if (NumberOfPorts == 0)
-    {
-        vf_report("AP-02", a->owner, VF_CB_NONE, site, "%s with NumberOfPorts 0", api);
-        return NDIS_STATUS_FAILURE;
-    }
-    if (!a->nic || !ndis_io_find_resource(a, CmResourceTypePort, InitialPort, NumberOfPorts))
-    {
-        const CM_PARTIAL_RESOURCE_DESCRIPTOR *any = ndis_io_find_resource(a, CmResourceTypePort, 0, 0);
-        if (any && a->nic)
-            vf_report("AP-02", a->owner, VF_CB_NONE, site,
-                      "%s(InitialPort 0x%X, NumberOfPorts %u) is not inside the adapter's I/O port resource "
-                      "0x%llX..0x%llX; NDIS_STATUS_RESOURCE_CONFLICT",
-                      api, InitialPort, NumberOfPorts, (unsigned long long)any->u.Port.Start.QuadPart,
-                      (unsigned long long)any->u.Port.Start.QuadPart + any->u.Port.Length - 1);
-        else
-            vf_report("AP-02", a->owner, VF_CB_NONE, site,
-                      "%s(InitialPort 0x%X, NumberOfPorts %u) on %s, which was assigned no I/O port resource; "
-                      "NDIS_STATUS_RESOURCE_CONFLICT",
-                      api, InitialPort, NumberOfPorts, a->name);
-        return NDIS_STATUS_RESOURCE_CONFLICT;
-    }
-    if (vf_should_fail("NdisMRegisterIoPortRange", site))
-        return NDIS_STATUS_RESOURCES;
-
-    const CM_PARTIAL_RESOURCE_DESCRIPTOR *d = ndis_io_find_resource(a, CmResourceTypePort, InitialPort, NumberOfPorts);
+    ndis_adapter *a;
+    const CM_PARTIAL_RESOURCE_DESCRIPTOR *d;
+    NDIS_STATUS st =
+        ndis_io_claim_check(&port_claim, PortOffset, MiniportAdapterHandle, InitialPort, NumberOfPorts, site, &a, &d);
+    if (st != NDIS_STATUS_SUCCESS)
+        return st;
     ndis_io_range *r = calloc(1, sizeof *r);
     if (!r)
         return NDIS_STATUS_RESOURCES;
@@ -309,19 +360,11 @@ NDIS_STATUS NdisMRegisterIoPortRange(PVOID *PortOffset, NDIS_HANDLE MiniportAdap
     r->initial_port = InitialPort;
     r->nports = NumberOfPorts;
     r->port_offset = (PVOID)(ULONG_PTR)InitialPort;
-    r->slot = ndis_io_publish(NDIS_IO_PORT, InitialPort, NumberOfPorts, a->nic,
-                              (uint32_t)(InitialPort - (uint64_t)d->u.Port.Start.QuadPart));
-    if (r->slot < 0)
+    if (!ndis_io_range_commit(r, (uint32_t)(InitialPort - (uint64_t)d->u.Port.Start.QuadPart), VF_RES_IO_PORT, site))
     {
         free(r);
         return NDIS_STATUS_RESOURCES;
     }
-    r->res.kind = VF_RES_IO_PORT;
-    r->res.key = r;
-    r->res.size = NumberOfPorts;
-    r->res.reclaim = port_range_reclaim;
-    ndis_io_list_add(a, r);
-    vf_ledger_insert(&r->res, a->owner, site);
     *PortOffset = r->port_offset;
     return NDIS_STATUS_SUCCESS;
 }
@@ -342,12 +385,6 @@ static bool port_near(const ndis_io_range *r, const void *arg)
 {
     const port_key *k = arg;
     return r->initial_port == k->initial || r->port_offset == k->offset;
-}
-
-/* Init or halt of this adapter on the calling thread (documented for both deregistrations). */
-static bool in_init_or_halt(void)
-{
-    return vf_in_callback_mask((1ull << VF_CB_INITIALIZE) | (1ull << VF_CB_HALT));
 }
 
 VOID NdisMDeregisterIoPortRange(NDIS_HANDLE MiniportAdapterHandle, UINT InitialPort, UINT NumberOfPorts,
@@ -378,71 +415,107 @@ VOID NdisMDeregisterIoPortRange(NDIS_HANDLE MiniportAdapterHandle, UINT InitialP
                   "parameters it was registered with",
                   api, InitialPort, NumberOfPorts, PortOffset, r->initial_port, r->nports, r->port_offset);
     }
-    if (!in_init_or_halt())
-    {
-        vf_callback cb = vf_current_callback();
-        vf_report("HA-09", a->owner, VF_CB_NONE, site,
-                  "%s called from %s; it may only be called from MiniportInitializeEx or MiniportHaltEx", api,
-                  cb == VF_CB_NONE ? "a thread outside any miniport callback" : vf_callback_name(cb));
-    }
-    port_range_release(r);
+    ndis_io_check_release_caller(a, api, site);
+    ndis_io_range_release(r);
 }
 
 /* ---- port access -------------------------------------------------------------------------------- */
 
-static uint32_t port_read(ULONG_PTR port, unsigned width, const char *api, void *site)
+static uint32_t all_ones(unsigned width)
 {
-    ndis_io_hit h;
-    if (ndis_io_lookup(NDIS_IO_PORT, port, width, &h))
-    {
-        uint32_t v = simnic_io_read(h.nic, h.offset, width);
-        if (v == (width == 4 ? 0xFFFFFFFFu : (1u << (8 * width)) - 1) && simnic_is_removed(h.nic))
-            ndis_hw_removed_read(NULL, site); /* HA-13 */
-        return v;
-    }
-    ndis_io_miss(NDIS_IO_PORT, api, port, width, site);
     return width == 4 ? 0xFFFFFFFFu : (1u << (8 * width)) - 1;
 }
 
-static void port_write(ULONG_PTR port, unsigned width, uint32_t value, const char *api, void *site)
+uint32_t ndis_io_read(ndis_io_space space, uint64_t addr, unsigned width, const char *api, void *site)
 {
     ndis_io_hit h;
-    if (ndis_io_lookup(NDIS_IO_PORT, port, width, &h))
+    if (ndis_io_lookup(space, addr, width, &h))
     {
-        simnic_io_write(h.nic, h.offset, width, value);
-        if (h.offset == SIMNIC_REG_CTRL || h.offset == SIMNIC_REG_IMR)
-            ndis_hw_note_start(h.offset, value, site); /* HA-12 names the write that started the NIC */
+        uint32_t v =
+            space == NDIS_IO_PORT ? simnic_io_read(h.nic, h.offset, width) : simnic_mmio_read(h.nic, h.offset, width);
+        if (v == all_ones(width) && simnic_is_removed(h.nic))
+            ndis_hw_removed_read(NULL, site); /* HA-13 */
+        return v;
     }
-    else
-        ndis_io_miss(NDIS_IO_PORT, api, port, width, site);
+    ndis_io_miss(space, api, addr, width, site);
+    return all_ones(width);
 }
 
-static bool data_ok(const void *p, const char *api, void *site)
+void ndis_io_write(ndis_io_space space, uint64_t addr, unsigned width, uint32_t value, const char *api, void *site)
 {
-    if (p)
+    ndis_io_hit h;
+    if (!ndis_io_lookup(space, addr, width, &h))
+    {
+        ndis_io_miss(space, api, addr, width, site);
+        return;
+    }
+    if (space == NDIS_IO_PORT)
+        simnic_io_write(h.nic, h.offset, width, value);
+    else
+        simnic_mmio_write(h.nic, h.offset, width, value);
+    if (h.offset == SIMNIC_REG_CTRL || h.offset == SIMNIC_REG_IMR)
+        ndis_hw_note_start(h.offset, value, site); /* HA-12 names the write that started the NIC */
+}
+
+bool ndis_io_data_ok(const void *data, const char *api, void *site)
+{
+    if (data)
         return true;
     vf_report("AP-02", NULL, VF_CB_NONE, site, "%s with a NULL Data pointer", api);
     return false;
 }
 
+bool ndis_io_buffer_ok(const void *buf, ULONG count, const char *api, void *site)
+{
+    if (buf || !count)
+        return true;
+    vf_report("AP-02", NULL, VF_CB_NONE, site, "%s with a NULL Buffer and %u items", api, (unsigned)count);
+    return false;
+}
+
+uint32_t ndis_io_item_get(const void *buf, ULONG i, unsigned width)
+{
+    return width == 1 ? ((const UCHAR *)buf)[i] : width == 2 ? ((const USHORT *)buf)[i] : ((const ULONG *)buf)[i];
+}
+
+void ndis_io_item_set(void *buf, ULONG i, unsigned width, uint32_t v)
+{
+    if (width == 1)
+        ((UCHAR *)buf)[i] = (UCHAR)v;
+    else if (width == 2)
+        ((USHORT *)buf)[i] = (USHORT)v;
+    else
+        ((ULONG *)buf)[i] = v;
+}
+
+static uint32_t port_read(ULONG_PTR port, unsigned width, const char *api, void *site)
+{
+    return ndis_io_read(NDIS_IO_PORT, port, width, api, site);
+}
+
+static void port_write(ULONG_PTR port, unsigned width, uint32_t value, const char *api, void *site)
+{
+    ndis_io_write(NDIS_IO_PORT, port, width, value, api, site);
+}
+
 VOID NdisRawReadPortUchar(ULONG_PTR Port, PUCHAR Data)
 {
     void *site = VF_SITE();
-    if (data_ok(Data, "NdisRawReadPortUchar", site))
+    if (ndis_io_data_ok(Data, "NdisRawReadPortUchar", site))
         *Data = (UCHAR)port_read(Port, 1, "NdisRawReadPortUchar", site);
 }
 
 VOID NdisRawReadPortUshort(ULONG_PTR Port, PUSHORT Data)
 {
     void *site = VF_SITE();
-    if (data_ok(Data, "NdisRawReadPortUshort", site))
+    if (ndis_io_data_ok(Data, "NdisRawReadPortUshort", site))
         *Data = (USHORT)port_read(Port, 2, "NdisRawReadPortUshort", site);
 }
 
 VOID NdisRawReadPortUlong(ULONG_PTR Port, PULONG Data)
 {
     void *site = VF_SITE();
-    if (data_ok(Data, "NdisRawReadPortUlong", site))
+    if (ndis_io_data_ok(Data, "NdisRawReadPortUlong", site))
         *Data = port_read(Port, 4, "NdisRawReadPortUlong", site);
 }
 
@@ -467,34 +540,20 @@ VOID NdisRawWritePortUlong(ULONG_PTR Port, ULONG Data)
 /* The buffer variants move `count` items of `width` bytes through one port, one access each. */
 static void port_read_buffer(ULONG_PTR port, unsigned width, void *buf, ULONG count, const char *api, void *site)
 {
-    if (count && !buf)
-    {
-        vf_report("AP-02", NULL, VF_CB_NONE, site, "%s with a NULL Buffer and %u items", api, (unsigned)count);
+    if (!ndis_io_buffer_ok(buf, count, api, site))
         return;
-    }
     ndis_io_hit h;
     bool hit = ndis_io_lookup(NDIS_IO_PORT, port, width, &h);
     if (!hit && count)
         ndis_io_miss(NDIS_IO_PORT, api, port, width, site);
     for (ULONG i = 0; i < count; i++)
-    {
-        uint32_t v = hit ? simnic_io_read(h.nic, h.offset, width) : 0xFFFFFFFFu;
-        if (width == 1)
-            ((UCHAR *)buf)[i] = (UCHAR)v;
-        else if (width == 2)
-            ((USHORT *)buf)[i] = (USHORT)v;
-        else
-            ((ULONG *)buf)[i] = v;
-    }
+        ndis_io_item_set(buf, i, width, hit ? simnic_io_read(h.nic, h.offset, width) : 0xFFFFFFFFu);
 }
 
 static void port_write_buffer(ULONG_PTR port, unsigned width, const void *buf, ULONG count, const char *api, void *site)
 {
-    if (count && !buf)
-    {
-        vf_report("AP-02", NULL, VF_CB_NONE, site, "%s with a NULL Buffer and %u items", api, (unsigned)count);
+    if (!ndis_io_buffer_ok(buf, count, api, site))
         return;
-    }
     ndis_io_hit h;
     if (!ndis_io_lookup(NDIS_IO_PORT, port, width, &h))
     {
@@ -503,12 +562,7 @@ static void port_write_buffer(ULONG_PTR port, unsigned width, const void *buf, U
         return;
     }
     for (ULONG i = 0; i < count; i++)
-    {
-        uint32_t v = width == 1   ? ((const UCHAR *)buf)[i]
-                     : width == 2 ? ((const USHORT *)buf)[i]
-                                  : ((const ULONG *)buf)[i];
-        simnic_io_write(h.nic, h.offset, width, v);
-    }
+        simnic_io_write(h.nic, h.offset, width, ndis_io_item_get(buf, i, width));
 }
 
 VOID NdisRawReadPortBufferUchar(ULONG_PTR Port, PUCHAR Buffer, ULONG Length)
@@ -636,10 +690,7 @@ void ndis_io_adapter_destroy(ndis_adapter *a)
         exec_mutex_unlock(&s->lock);
         if (!r)
             break;
-        if (r->space == NDIS_IO_PORT)
-            port_range_release(r);
-        else
-            ndis_io_mapping_release(r);
+        ndis_io_range_release(r);
     }
     free(s);
     a->io = NULL;

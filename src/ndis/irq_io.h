@@ -86,7 +86,52 @@ bool ndis_io_list_remove(ndis_adapter *a, ndis_io_range *r);
 /* Finds the first record of `space` for which match(r, arg) holds, under the lock; NULL if none. */
 ndis_io_range *ndis_io_list_find(ndis_adapter *a, ndis_io_space space,
                                  bool (*match)(const ndis_io_range *r, const void *arg), const void *arg);
-/* Releases a mapping of NdisMMapIoSpace (mapped_io.c): unpublished, off the list and the ledger. */
-void ndis_io_mapping_release(ndis_io_range *r);
+
+/* ---- claiming and releasing a range (io_port.c; NdisMRegisterIoPortRange and NdisMMapIoSpace) ---- */
+
+/* How a claim API names its parameters in findings. */
+typedef struct ndis_io_claim
+{
+    const char *api;
+    const char *out_name;   /* the out parameter: "PortOffset", "VirtualAddress" */
+    const char *start_name; /* "InitialPort", "PhysicalAddress" */
+    const char *len_name;   /* "NumberOfPorts", "Length" */
+    UCHAR type;             /* the adapter resource the range must lie in */
+    const char *res_name;   /* that resource in "not inside the adapter's ..." */
+    const char *none_name;  /* and in "which was assigned no ..." */
+} ndis_io_claim;
+
+/* The checks both claim APIs make, in order, before they claim anything: PASSIVE_LEVEL, a NULL out
+ * parameter (AP-02; otherwise *out is set to NULL), the adapter handle, IN-02/IN-07, a zero length
+ * (AP-02), a range outside the adapter's resource (AP-02, NDIS_STATUS_RESOURCE_CONFLICT), fault
+ * injection. NDIS_STATUS_SUCCESS with *a_out and *res_out set, or the status the API returns. */
+NDIS_STATUS ndis_io_claim_check(const ndis_io_claim *c, PVOID *out, NDIS_HANDLE handle, uint64_t start, uint64_t len,
+                                void *site, ndis_adapter **a_out, const CM_PARTIAL_RESOURCE_DESCRIPTOR **res_out);
+/* Publishes the filled-in record r (start, len, space, a) at device offset `dev_offset` of its
+ * adapter's NIC, puts it on the adapter's list and charges it to the adapter as `kind` (released
+ * through ndis_io_range_release at reclaim). False when the lookup table is full: nothing done. */
+bool ndis_io_range_commit(ndis_io_range *r, uint32_t dev_offset, vf_res_kind kind, void *site);
+/* Reports (HA-09) a release called from another callback than MiniportInitializeEx or
+ * MiniportHaltEx; the release is carried out anyway. */
+void ndis_io_check_release_caller(ndis_adapter *a, const char *api, void *site);
+/* Releases a range or mapping: unpublished, off the list and the ledger, a mapping's reservation
+ * retired (mapped_io.c), the record freed. */
+void ndis_io_range_release(ndis_io_range *r);
+/* Keeps a released mapping's reservation faulting for a while before it is unmapped (mapped_io.c). */
+void ndis_io_reservation_retire(void *base, size_t len);
+
+/* ---- accesses (io_port.c; the port and register accessors) ---- */
+
+/* One access of `width` bytes at `addr` (a port or a mapped address): reads return all ones outside
+ * every published range (AP-01 / IN-06) and report HA-13 when a removed NIC answers; a write to
+ * CTRL or IMR is noted for HA-12. */
+uint32_t ndis_io_read(ndis_io_space space, uint64_t addr, unsigned width, const char *api, void *site);
+void ndis_io_write(ndis_io_space space, uint64_t addr, unsigned width, uint32_t value, const char *api, void *site);
+/* The NULL checks of the accessors (AP-02): a Data pointer, and a Buffer of `count` items. */
+bool ndis_io_data_ok(const void *data, const char *api, void *site);
+bool ndis_io_buffer_ok(const void *buf, ULONG count, const char *api, void *site);
+/* Item i of a buffer of `width`-byte items. */
+uint32_t ndis_io_item_get(const void *buf, ULONG i, unsigned width);
+void ndis_io_item_set(void *buf, ULONG i, unsigned width, uint32_t v);
 
 #endif

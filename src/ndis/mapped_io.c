@@ -45,7 +45,7 @@ static struct
 } quarantine[QUARANTINE];
 static unsigned quarantine_next;
 
-static void reservation_retire(void *base, size_t len)
+void ndis_io_reservation_retire(void *base, size_t len)
 {
     exec_mutex_lock(&quarantine_lock);
     void *old = quarantine[quarantine_next].base;
@@ -58,64 +58,27 @@ static void reservation_retire(void *base, size_t len)
         munmap(old, old_len);
 }
 
-void ndis_io_mapping_release(ndis_io_range *r)
-{
-    ndis_io_unpublish(NDIS_IO_MEMORY, r->slot);
-    ndis_io_list_remove(r->a, r);
-    vf_ledger_remove(&r->res);
-    reservation_retire(r->map_base, r->map_len);
-    free(r);
-}
-
-static void mapping_reclaim(vf_res *res)
-{
-    ndis_io_mapping_release(CONTAINING_RECORD(res, ndis_io_range, res));
-}
+static const ndis_io_claim mapping_claim = {
+    .api = "NdisMMapIoSpace",
+    .out_name = "VirtualAddress",
+    .start_name = "PhysicalAddress",
+    .len_name = "Length",
+    .type = CmResourceTypeMemory,
+    .res_name = "memory resource",
+    .none_name = "device memory",
+};
 
 NDIS_STATUS NdisMMapIoSpace(PVOID *VirtualAddress, NDIS_HANDLE MiniportAdapterHandle,
                             NDIS_PHYSICAL_ADDRESS PhysicalAddress, UINT Length)
 {
     void *site = VF_SITE();
-    static const char api[] = "NdisMMapIoSpace";
-    vf_check_irql_eq(PASSIVE_LEVEL, api, site);
-    if (!VirtualAddress)
-    {
-        vf_report("AP-02", NULL, VF_CB_NONE, site, "%s with a NULL VirtualAddress", api);
-        return NDIS_STATUS_FAILURE;
-    }
-    *VirtualAddress = NULL;
-    ndis_adapter *a = ndis_adapter_from_handle(MiniportAdapterHandle, api, site);
-    if (!a)
-        return NDIS_STATUS_FAILURE;
-    if (!ndis_hw_claim_check(a, api, site, NDIS_CLAIM_INIT_ONLY | NDIS_CLAIM_NEEDS_REG_ATTRS))
-        return NDIS_STATUS_FAILURE;
     uint64_t phys = (uint64_t)PhysicalAddress.QuadPart;
-    if (Length == 0)
-    {
-        vf_report("AP-02", a->owner, VF_CB_NONE, site, "%s with Length 0", api);
-        return NDIS_STATUS_FAILURE;
-    }
-    const CM_PARTIAL_RESOURCE_DESCRIPTOR *d =
-        a->nic ? ndis_io_find_resource(a, CmResourceTypeMemory, phys, Length) : NULL;
-    if (!d)
-    {
-        const CM_PARTIAL_RESOURCE_DESCRIPTOR *any =
-            a->nic ? ndis_io_find_resource(a, CmResourceTypeMemory, 0, 0) : NULL;
-        if (any)
-            vf_report("AP-02", a->owner, VF_CB_NONE, site,
-                      "%s(PhysicalAddress 0x%llX, Length %u) is not inside the adapter's memory resource "
-                      "0x%llX..0x%llX; NDIS_STATUS_RESOURCE_CONFLICT",
-                      api, (unsigned long long)phys, Length, (unsigned long long)any->u.Memory.Start.QuadPart,
-                      (unsigned long long)any->u.Memory.Start.QuadPart + any->u.Memory.Length - 1);
-        else
-            vf_report("AP-02", a->owner, VF_CB_NONE, site,
-                      "%s(PhysicalAddress 0x%llX, Length %u) on %s, which was assigned no device memory; "
-                      "NDIS_STATUS_RESOURCE_CONFLICT",
-                      api, (unsigned long long)phys, Length, a->name);
-        return NDIS_STATUS_RESOURCE_CONFLICT;
-    }
-    if (vf_should_fail("NdisMMapIoSpace", site))
-        return NDIS_STATUS_RESOURCES;
+    ndis_adapter *a;
+    const CM_PARTIAL_RESOURCE_DESCRIPTOR *d;
+    NDIS_STATUS st =
+        ndis_io_claim_check(&mapping_claim, VirtualAddress, MiniportAdapterHandle, phys, Length, site, &a, &d);
+    if (st != NDIS_STATUS_SUCCESS)
+        return st;
 
     size_t page = (size_t)sysconf(_SC_PAGESIZE);
     size_t in_page = (size_t)(phys & (page - 1));
@@ -136,20 +99,12 @@ NDIS_STATUS NdisMMapIoSpace(PVOID *VirtualAddress, NDIS_HANDLE MiniportAdapterHa
     r->phys = phys;
     r->map_base = base;
     r->map_len = map_len;
-    r->slot = ndis_io_publish(NDIS_IO_MEMORY, r->start, Length, a->nic,
-                              (uint32_t)(phys - (uint64_t)d->u.Memory.Start.QuadPart));
-    if (r->slot < 0)
+    if (!ndis_io_range_commit(r, (uint32_t)(phys - (uint64_t)d->u.Memory.Start.QuadPart), VF_RES_IO_SPACE, site))
     {
         munmap(base, map_len);
         free(r);
         return NDIS_STATUS_RESOURCES;
     }
-    r->res.kind = VF_RES_IO_SPACE;
-    r->res.key = r;
-    r->res.size = Length;
-    r->res.reclaim = mapping_reclaim;
-    ndis_io_list_add(a, r);
-    vf_ledger_insert(&r->res, a->owner, site);
     *VirtualAddress = (PVOID)(uintptr_t)r->start;
     return NDIS_STATUS_SUCCESS;
 }
@@ -180,71 +135,40 @@ VOID NdisMUnmapIoSpace(NDIS_HANDLE MiniportAdapterHandle, PVOID VirtualAddress, 
         vf_report("HA-09", a->owner, VF_CB_NONE, site,
                   "%s(%p, Length %u): the range was mapped with Length %llu; the Length must match the mapping", api,
                   VirtualAddress, Length, (unsigned long long)r->len);
-    if (!vf_in_callback_mask((1ull << VF_CB_INITIALIZE) | (1ull << VF_CB_HALT)))
-    {
-        vf_callback cb = vf_current_callback();
-        vf_report("HA-09", a->owner, VF_CB_NONE, site,
-                  "%s called from %s; it may only be called from MiniportInitializeEx or MiniportHaltEx", api,
-                  cb == VF_CB_NONE ? "a thread outside any miniport callback" : vf_callback_name(cb));
-    }
-    ndis_io_mapping_release(r);
+    ndis_io_check_release_caller(a, api, site);
+    ndis_io_range_release(r);
 }
 
 /* ---- register access ------------------------------------------------------------------------------ */
 
 static uint32_t reg_read(volatile const void *reg, unsigned width, const char *api, void *site)
 {
-    ndis_io_hit h;
-    if (ndis_io_lookup(NDIS_IO_MEMORY, (uint64_t)(uintptr_t)reg, width, &h))
-    {
-        uint32_t v = simnic_mmio_read(h.nic, h.offset, width);
-        if (v == (width == 4 ? 0xFFFFFFFFu : (1u << (8 * width)) - 1) && simnic_is_removed(h.nic))
-            ndis_hw_removed_read(NULL, site); /* HA-13 */
-        return v;
-    }
-    ndis_io_miss(NDIS_IO_MEMORY, api, (uint64_t)(uintptr_t)reg, width, site);
-    return width == 4 ? 0xFFFFFFFFu : (1u << (8 * width)) - 1;
+    return ndis_io_read(NDIS_IO_MEMORY, (uint64_t)(uintptr_t)reg, width, api, site);
 }
 
 static void reg_write(volatile void *reg, unsigned width, uint32_t value, const char *api, void *site)
 {
-    ndis_io_hit h;
-    if (ndis_io_lookup(NDIS_IO_MEMORY, (uint64_t)(uintptr_t)reg, width, &h))
-    {
-        simnic_mmio_write(h.nic, h.offset, width, value);
-        if (h.offset == SIMNIC_REG_CTRL || h.offset == SIMNIC_REG_IMR)
-            ndis_hw_note_start(h.offset, value, site); /* HA-12 names the write that started the NIC */
-    }
-    else
-        ndis_io_miss(NDIS_IO_MEMORY, api, (uint64_t)(uintptr_t)reg, width, site);
-}
-
-static bool data_ok(const void *p, const char *api, void *site)
-{
-    if (p)
-        return true;
-    vf_report("AP-02", NULL, VF_CB_NONE, site, "%s with a NULL Data pointer", api);
-    return false;
+    ndis_io_write(NDIS_IO_MEMORY, (uint64_t)(uintptr_t)reg, width, value, api, site);
 }
 
 VOID NdisReadRegisterUchar(volatile UCHAR *Register, PUCHAR Data)
 {
     void *site = VF_SITE();
-    if (data_ok(Data, "NdisReadRegisterUchar", site))
+    if (ndis_io_data_ok(Data, "NdisReadRegisterUchar", site))
         *Data = (UCHAR)reg_read(Register, 1, "NdisReadRegisterUchar", site);
 }
 
 VOID NdisReadRegisterUshort(volatile USHORT *Register, PUSHORT Data)
 {
     void *site = VF_SITE();
-    if (data_ok(Data, "NdisReadRegisterUshort", site))
+    if (ndis_io_data_ok(Data, "NdisReadRegisterUshort", site))
         *Data = (USHORT)reg_read(Register, 2, "NdisReadRegisterUshort", site);
 }
 
 VOID NdisReadRegisterUlong(volatile ULONG *Register, PULONG Data)
 {
     void *site = VF_SITE();
-    if (data_ok(Data, "NdisReadRegisterUlong", site))
+    if (ndis_io_data_ok(Data, "NdisReadRegisterUlong", site))
         *Data = reg_read(Register, 4, "NdisReadRegisterUlong", site);
 }
 
@@ -307,11 +231,8 @@ VOID WRITE_REGISTER_ULONG(volatile ULONG *Register, ULONG Value)
 static void reg_read_buffer(volatile const void *reg, unsigned width, void *buf, ULONG count, const char *api,
                             void *site)
 {
-    if (count && !buf)
-    {
-        vf_report("AP-02", NULL, VF_CB_NONE, site, "%s with a NULL Buffer and %u items", api, (unsigned)count);
+    if (!ndis_io_buffer_ok(buf, count, api, site))
         return;
-    }
     bool missed = false; /* one finding per call; what is not mapped reads as all ones */
     for (ULONG i = 0; i < count; i++)
     {
@@ -325,29 +246,19 @@ static void reg_read_buffer(volatile const void *reg, unsigned width, void *buf,
             ndis_io_miss(NDIS_IO_MEMORY, api, (uint64_t)(uintptr_t)at, width, site);
             missed = true;
         }
-        if (width == 1)
-            ((UCHAR *)buf)[i] = (UCHAR)v;
-        else if (width == 2)
-            ((USHORT *)buf)[i] = (USHORT)v;
-        else
-            ((ULONG *)buf)[i] = v;
+        ndis_io_item_set(buf, i, width, v);
     }
 }
 
 static void reg_write_buffer(volatile void *reg, unsigned width, const void *buf, ULONG count, const char *api,
                              void *site)
 {
-    if (count && !buf)
-    {
-        vf_report("AP-02", NULL, VF_CB_NONE, site, "%s with a NULL Buffer and %u items", api, (unsigned)count);
+    if (!ndis_io_buffer_ok(buf, count, api, site))
         return;
-    }
     for (ULONG i = 0; i < count; i++)
     {
         volatile UCHAR *at = (volatile UCHAR *)reg + (size_t)i * width;
-        uint32_t v = width == 1   ? ((const UCHAR *)buf)[i]
-                     : width == 2 ? ((const USHORT *)buf)[i]
-                                  : ((const ULONG *)buf)[i];
+        uint32_t v = ndis_io_item_get(buf, i, width);
         ndis_io_hit h;
         if (!ndis_io_lookup(NDIS_IO_MEMORY, (uint64_t)(uintptr_t)at, width, &h))
         {

@@ -51,6 +51,28 @@ static uint32_t next_seq(void)
     return __atomic_add_fetch(&g_seq, 1, __ATOMIC_SEQ_CST);
 }
 
+/* The gate the blocking DPC and synchronize function wait on. */
+static void wait_gate(probe *q)
+{
+    while (!__atomic_load_n(&q->gate, __ATOMIC_ACQUIRE))
+        exec_wait_u32(&q->gate, 0, -1);
+}
+
+static void open_gate(void)
+{
+    __atomic_store_n(&p.gate, 1, __ATOMIC_RELEASE);
+    exec_wake_u32(&p.gate, INT32_MAX);
+}
+
+/* Opens the gate a while later (which makes it likely that the waiter is already waiting), after
+ * taking the sequence number the test orders the release by. */
+static void open_gate_later(void)
+{
+    exec_sleep_ns(30ull * 1000000ull);
+    p.release_seq = next_seq();
+    open_gate();
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -138,8 +160,7 @@ static VOID t_dpc(NDIS_HANDLE ctx, PVOID dpc_ctx, PVOID throttle, PVOID reserved
         q->dpc_before_return++;
     hw_bump(&q->dpc_started);
     if (LD(q->dpc_block))
-        while (!__atomic_load_n(&q->gate, __ATOMIC_ACQUIRE))
-            exec_wait_u32(&q->gate, 0, -1);
+        wait_gate(q);
     if (LD(q->handle_nic))
     {
         reg_set(SIMNIC_REG_ICR, __atomic_exchange_n(&q->latched, 0, __ATOMIC_RELAXED));
@@ -236,11 +257,17 @@ static NDIS_STATUS init_hw(NDIS_HANDLE h, PNDIS_MINIPORT_INIT_PARAMETERS params)
     return NDIS_STATUS_SUCCESS;
 }
 
-/* MiniportHaltEx of a correct driver: stop the NIC's interrupts, deregister, unmap. */
-static void halt_hw(NDIS_HANDLE h)
+/* Halt begins: the DPC leaves the NIC's interrupts masked from now on, and they are masked. */
+static void stop_nic_interrupts(void)
 {
     __atomic_store_n(&p.stopping, true, __ATOMIC_RELEASE);
     reg_set(SIMNIC_REG_IMR, 0);
+}
+
+/* MiniportHaltEx of a correct driver: stop the NIC's interrupts, deregister, unmap. */
+static void halt_hw(NDIS_HANDLE h)
+{
+    stop_nic_interrupts();
     if (p.intr)
         NdisMDeregisterInterruptEx(p.intr);
     p.dereg_seq = next_seq();
@@ -298,11 +325,17 @@ static void test_missing_dpc_handler_is_it01(void **state)
     assert_int_equal(vf_findings_count(), 1);
 }
 
+/* A hook that registers and succeeds whatever the registration returned (the test checks it). */
+static NDIS_STATUS register_and_succeed(NDIS_HANDLE h)
+{
+    do_register(h);
+    return NDIS_STATUS_SUCCESS;
+}
+
 static NDIS_STATUS init_register_only(NDIS_HANDLE h, PNDIS_MINIPORT_INIT_PARAMETERS params)
 {
     (void)params;
-    do_register(h);
-    return NDIS_STATUS_SUCCESS;
+    return register_and_succeed(h);
 }
 
 static void test_virtual_adapter_gets_resources_failure(void **state)
@@ -318,30 +351,18 @@ static void test_virtual_adapter_gets_resources_failure(void **state)
     assert_int_equal(vf_findings_count(), 0);
 }
 
-static NDIS_STATUS init_register_first(NDIS_HANDLE h)
-{
-    do_register(h);
-    return NDIS_STATUS_SUCCESS;
-}
-
 static void test_register_before_attributes_is_in02_and_fails(void **state)
 {
     (void)state;
     hw_dev dev;
     hw_dev_open(&dev, false);
-    hw.init_before_attributes = init_register_first;
+    hw.init_before_attributes = register_and_succeed;
     assert_int_equal(ndis_adapter_initialize(dev.a), NDIS_STATUS_SUCCESS);
     assert_int_equal(p.reg_status, NDIS_STATUS_FAILURE);
     assert_int_equal(count_rule("IN-02"), 1);
     assert_int_equal(vf_ledger_count(dev.a->owner, VF_RES_INTERRUPT), 0);
     hw_dev_close(&dev);
     assert_int_equal(vf_findings_count(), 1);
-}
-
-static NDIS_STATUS restart_register(NDIS_HANDLE h)
-{
-    do_register(h);
-    return NDIS_STATUS_SUCCESS;
 }
 
 static void halt_deregister(NDIS_HANDLE h)
@@ -356,7 +377,7 @@ static void test_register_from_restart_is_in07(void **state)
     (void)state;
     hw_dev dev;
     hw_dev_open(&dev, false);
-    hw.restart = restart_register;
+    hw.restart = register_and_succeed;
     hw.halt = halt_deregister;
     assert_int_equal(ndis_adapter_initialize(dev.a), NDIS_STATUS_SUCCESS);
     assert_int_equal(ndis_adapter_restart(dev.a), NDIS_STATUS_SUCCESS);
@@ -389,10 +410,7 @@ static void test_line_interrupt_runs_isr_then_dpc(void **state)
 static void *release_later(void *arg)
 {
     (void)arg;
-    exec_sleep_ns(30ull * 1000000ull); /* makes it likely that the waiter is already waiting */
-    p.release_seq = next_seq();
-    __atomic_store_n(&p.gate, 1, __ATOMIC_RELEASE);
-    exec_wake_u32(&p.gate, INT32_MAX);
+    open_gate_later();
     return NULL;
 }
 
@@ -418,8 +436,7 @@ static hw_dev *g_dev;
 
 static void halt_deregister_then_misuse(NDIS_HANDLE h)
 {
-    __atomic_store_n(&p.stopping, true, __ATOMIC_RELEASE);
-    reg_set(SIMNIC_REG_IMR, 0);
+    stop_nic_interrupts();
     NdisMDeregisterInterruptEx(p.intr);
     uint32_t isr = __atomic_load_n(&p.isr_calls, __ATOMIC_ACQUIRE);
     uint32_t dpc = __atomic_load_n(&p.dpc_calls, __ATOMIC_ACQUIRE);
@@ -460,8 +477,7 @@ static BOOLEAN sync_blocking(NDIS_HANDLE ctx)
     q->sync_irql = KeGetCurrentIrql();
     q->sync_cb = vf_current_callback();
     hw_bump(&q->sync_started);
-    while (!__atomic_load_n(&q->gate, __ATOMIC_ACQUIRE))
-        exec_wait_u32(&q->gate, 0, -1);
+    wait_gate(q);
     hw_bump(&q->sync_calls);
     return TRUE;
 }
@@ -473,10 +489,7 @@ static void *raise_then_release(void *arg)
     (void)arg;
     hw_wait_at_least(&p.sync_started, 1);
     simnic_set_link(g_sync_dev->nic, false); /* the ISR must wait for the synchronize function */
-    exec_sleep_ns(30ull * 1000000ull);
-    p.release_seq = next_seq();
-    __atomic_store_n(&p.gate, 1, __ATOMIC_RELEASE);
-    exec_wake_u32(&p.gate, INT32_MAX);
+    open_gate_later();
     return NULL;
 }
 
@@ -532,8 +545,7 @@ static NDIS_STATUS init_queue_dpcs(NDIS_HANDLE h, PNDIS_MINIPORT_INIT_PARAMETERS
     assert_int_equal(NdisMQueueDpcEx(p.intr, 0, &ga, NULL), 1);       /* queued again */
     assert_int_equal(NdisMQueueDpcEx(p.intr, 0, &ga, NULL), 0);       /* already queued there */
     assert_int_equal(NdisMQueueDpc(p.intr, 0, 0x80000000u, NULL), 0); /* no such processor */
-    __atomic_store_n(&p.gate, 1, __ATOMIC_RELEASE);
-    exec_wake_u32(&p.gate, INT32_MAX);
+    open_gate();
     assert_true(hw_wait_at_least(&p.dpc_calls, 2));
     if (exec_processor_count() >= 2)
     {
@@ -616,6 +628,17 @@ static void halt_leaks(NDIS_HANDLE h)
     NdisMUnmapIoSpace(h, (PVOID)p.regs, SIMNIC_BAR0_LENGTH);
 }
 
+/* The NIC raises its line (unmasked, a link change): no ISR runs, the interrupt is gone for real. */
+static void assert_line_reaches_nobody(simnic *nic)
+{
+    uint32_t isr = __atomic_load_n(&p.isr_calls, __ATOMIC_ACQUIRE);
+    simnic_mmio_write(nic, SIMNIC_REG_IMR, 4, SIMNIC_INT_LINK);
+    simnic_set_link(nic, false);
+    exec_sleep_ns(20ull * 1000000ull);
+    assert_int_equal(__atomic_load_n(&p.isr_calls, __ATOMIC_ACQUIRE), isr);
+    simnic_mmio_write(nic, SIMNIC_REG_IMR, 4, 0);
+}
+
 static void test_interrupt_left_registered_is_ha03_and_reclaimed(void **state)
 {
     (void)state;
@@ -627,12 +650,7 @@ static void test_interrupt_left_registered_is_ha03_and_reclaimed(void **state)
     assert_int_equal(first_rule("HA-03")->severity, VF_SEV_ERROR);
     assert_int_equal(vf_ledger_count(dev.a->owner, VF_RES_INTERRUPT), 0);
     /* Reclaimed for real: the NIC's line reaches nobody. */
-    uint32_t isr = __atomic_load_n(&p.isr_calls, __ATOMIC_ACQUIRE);
-    simnic_mmio_write(dev.nic, SIMNIC_REG_IMR, 4, SIMNIC_INT_LINK);
-    simnic_set_link(dev.nic, false);
-    exec_sleep_ns(20ull * 1000000ull);
-    assert_int_equal(__atomic_load_n(&p.isr_calls, __ATOMIC_ACQUIRE), isr);
-    simnic_mmio_write(dev.nic, SIMNIC_REG_IMR, 4, 0);
+    assert_line_reaches_nobody(dev.nic);
     hw_dev_close(&dev);
     assert_int_equal(vf_findings_count(), 1);
 }
@@ -654,12 +672,7 @@ static void test_failed_initialize_leaving_interrupt_is_in04(void **state)
     assert_int_equal(p.reg_status, NDIS_STATUS_SUCCESS);
     assert_int_equal(count_rule("IN-04"), 1);
     assert_int_equal(vf_ledger_count(dev.a->owner, VF_RES_INTERRUPT), 0);
-    uint32_t isr = __atomic_load_n(&p.isr_calls, __ATOMIC_ACQUIRE);
-    simnic_mmio_write(dev.nic, SIMNIC_REG_IMR, 4, SIMNIC_INT_LINK);
-    simnic_set_link(dev.nic, false);
-    exec_sleep_ns(20ull * 1000000ull);
-    assert_int_equal(__atomic_load_n(&p.isr_calls, __ATOMIC_ACQUIRE), isr);
-    simnic_mmio_write(dev.nic, SIMNIC_REG_IMR, 4, 0);
+    assert_line_reaches_nobody(dev.nic);
     hw_dev_close(&dev);
     assert_int_equal(vf_findings_count(), 1);
 }

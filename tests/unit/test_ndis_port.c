@@ -13,9 +13,8 @@
 
 #include <cmocka.h>
 
-#include "ndis/hardware.h"
 #include "ndis/nbl_pool.h"
-#include "test_support.h"
+#include "test_ndis_hw_adapter.h"
 
 static ndis_driver g_drv;
 static ndis_adapter *g_a;
@@ -49,16 +48,11 @@ static void mp_return(NDIS_HANDLE ctx, PNET_BUFFER_LIST nbls, ULONG flags)
 
 static int setup_flags(ULONG attribute_flags)
 {
-    ts_driver_open(&g_drv, "driver port");
+    g_a = ts_hw_adapter_open(&g_drv, "driver port", attribute_flags);
     g_drv.chars.ReturnNetBufferListsHandler = mp_return;
-    g_a = ts_dp_adapter_open(&g_drv);
-    g_a->reg_attrs_set = true;
-    g_a->gen_attrs_set = true;
-    g_a->reg_attrs.AttributeFlags = attribute_flags;
     g_a->proto.receive = proto_receive;
     g_pool = ts_nbl_pool(&g_drv, 0);
     g_n_held = 0;
-    ts_reset_context();
     return 0;
 }
 
@@ -93,13 +87,7 @@ static int teardown(void **state)
     return_held();
     g_a->halt_started = true;
     ndis_ports_instance_end(g_a, "test end");
-    vf_ledger_report_leftovers(g_a->owner, NULL, "test end");
-    ndis_ports_adapter_destroy(g_a);
-    ndis_dma_adapter_destroy(g_a);
-    ts_dp_adapter_close(g_a);
-    vf_ledger_report_leftovers(g_drv.owner, NULL, "test end");
-    ts_driver_close(&g_drv);
-    vf_findings_clear();
+    ts_hw_adapter_close(&g_drv, g_a);
     return 0;
 }
 
@@ -123,6 +111,20 @@ static NDIS_PORT_NUMBER alloc_port(void)
     return c.PortNumber;
 }
 
+/* The notification a miniport passes to NdisMNetPnPEvent. */
+static NET_PNP_EVENT_NOTIFICATION pnp_event(NET_PNP_EVENT_CODE code, PVOID buffer, ULONG length)
+{
+    NET_PNP_EVENT_NOTIFICATION ev;
+    memset(&ev, 0, sizeof ev);
+    ev.Header.Type = NDIS_OBJECT_TYPE_DEFAULT;
+    ev.Header.Revision = NET_PNP_EVENT_NOTIFICATION_REVISION_1;
+    ev.Header.Size = NDIS_SIZEOF_NET_PNP_EVENT_NOTIFICATION_REVISION_1;
+    ev.NetPnPEvent.NetEvent = code;
+    ev.NetPnPEvent.Buffer = buffer;
+    ev.NetPnPEvent.BufferLength = length;
+    return ev;
+}
+
 /* NdisMNetPnPEvent with a list of NDIS_PORT (activation) built from `ports`. */
 static NDIS_STATUS activate(const NDIS_PORT_NUMBER *ports, unsigned n)
 {
@@ -134,27 +136,13 @@ static NDIS_STATUS activate(const NDIS_PORT_NUMBER *ports, unsigned n)
         list[i].PortCharacteristics.PortNumber = ports[i];
         list[i].Next = i + 1 < n ? &list[i + 1] : NULL;
     }
-    NET_PNP_EVENT_NOTIFICATION ev;
-    memset(&ev, 0, sizeof ev);
-    ev.Header.Type = NDIS_OBJECT_TYPE_DEFAULT;
-    ev.Header.Revision = NET_PNP_EVENT_NOTIFICATION_REVISION_1;
-    ev.Header.Size = NDIS_SIZEOF_NET_PNP_EVENT_NOTIFICATION_REVISION_1;
-    ev.NetPnPEvent.NetEvent = NetEventPortActivation;
-    ev.NetPnPEvent.Buffer = list;
-    ev.NetPnPEvent.BufferLength = n * sizeof(NDIS_PORT);
+    NET_PNP_EVENT_NOTIFICATION ev = pnp_event(NetEventPortActivation, list, n * sizeof(NDIS_PORT));
     return NdisMNetPnPEvent(g_a, &ev);
 }
 
 static NDIS_STATUS deactivate(NDIS_PORT_NUMBER *ports, unsigned n)
 {
-    NET_PNP_EVENT_NOTIFICATION ev;
-    memset(&ev, 0, sizeof ev);
-    ev.Header.Type = NDIS_OBJECT_TYPE_DEFAULT;
-    ev.Header.Revision = NET_PNP_EVENT_NOTIFICATION_REVISION_1;
-    ev.Header.Size = NDIS_SIZEOF_NET_PNP_EVENT_NOTIFICATION_REVISION_1;
-    ev.NetPnPEvent.NetEvent = NetEventPortDeactivation;
-    ev.NetPnPEvent.Buffer = ports;
-    ev.NetPnPEvent.BufferLength = n * sizeof(NDIS_PORT_NUMBER);
+    NET_PNP_EVENT_NOTIFICATION ev = pnp_event(NetEventPortDeactivation, ports, n * sizeof(NDIS_PORT_NUMBER));
     return NdisMNetPnPEvent(g_a, &ev);
 }
 
@@ -276,12 +264,7 @@ static void test_default_port_must_be_alone_and_is_ndis_managed(void **state)
 static void test_activation_with_null_buffer_is_invalid_parameter(void **state)
 {
     (void)state;
-    NET_PNP_EVENT_NOTIFICATION ev;
-    memset(&ev, 0, sizeof ev);
-    ev.Header.Type = NDIS_OBJECT_TYPE_DEFAULT;
-    ev.Header.Revision = NET_PNP_EVENT_NOTIFICATION_REVISION_1;
-    ev.Header.Size = NDIS_SIZEOF_NET_PNP_EVENT_NOTIFICATION_REVISION_1;
-    ev.NetPnPEvent.NetEvent = NetEventPortActivation;
+    NET_PNP_EVENT_NOTIFICATION ev = pnp_event(NetEventPortActivation, NULL, 0);
     assert_int_equal(NdisMNetPnPEvent(g_a, &ev), NDIS_STATUS_INVALID_PARAMETER);
     assert_int_equal(count_rule("PT-02"), 1);
 }
@@ -352,12 +335,7 @@ static void test_deactivation_argument_checks(void **state)
 static void test_other_events_are_accepted(void **state)
 {
     (void)state;
-    NET_PNP_EVENT_NOTIFICATION ev;
-    memset(&ev, 0, sizeof ev);
-    ev.Header.Type = NDIS_OBJECT_TYPE_DEFAULT;
-    ev.Header.Revision = NET_PNP_EVENT_NOTIFICATION_REVISION_1;
-    ev.Header.Size = NDIS_SIZEOF_NET_PNP_EVENT_NOTIFICATION_REVISION_1;
-    ev.NetPnPEvent.NetEvent = NetEventBindsComplete;
+    NET_PNP_EVENT_NOTIFICATION ev = pnp_event(NetEventBindsComplete, NULL, 0);
     assert_int_equal(NdisMNetPnPEvent(g_a, &ev), NDIS_STATUS_SUCCESS);
     assert_int_equal(NdisMNetPnPEvent(g_a, NULL), NDIS_STATUS_INVALID_PARAMETER);
     assert_int_equal(count_rule("AP-02"), 1);

@@ -16,14 +16,11 @@
 #include <cmocka.h>
 
 #include "kernel/kernel_internal.h"
-#include "ndis/dma_internal.h"
-#include "ndis/hardware.h"
-#include "test_support.h"
+#include "test_ndis_hw_adapter.h"
 
 static ndis_driver g_drv;
 static ndis_adapter *g_a;
-static vf_frame g_frame;
-static bool g_in_frame;
+static ts_init_frame g_init;
 static NDIS_HANDLE g_dma;
 
 /* What MiniportSharedMemoryAllocateComplete saw. */
@@ -82,25 +79,13 @@ static NDIS_HANDLE register_dma(bool with_complete_handler)
 
 static void leave_initialize(void)
 {
-    if (g_in_frame)
-        vf_leave(&g_frame);
-    g_in_frame = false;
-    g_a->in_initialize = false;
+    ts_initialize_leave(&g_init, g_a);
 }
 
 static int setup_common(bool dma)
 {
-    ts_driver_open(&g_drv, "driver shared-memory");
-    g_drv.chars.MajorNdisVersion = 6;
-    g_drv.chars.MinorNdisVersion = 30;
-    g_a = ts_dp_adapter_open(&g_drv);
-    g_a->reg_attrs_set = true;
-    g_a->gen_attrs_set = true;
-    g_a->reg_attrs.AttributeFlags = NDIS_MINIPORT_ATTRIBUTES_BUS_MASTER;
-    g_a->in_initialize = true;
-    vf_enter(&g_frame, VF_CB_INITIALIZE, g_a->owner);
-    g_in_frame = true;
-    ts_reset_context();
+    g_a = ts_hw_adapter_open(&g_drv, "driver shared-memory", NDIS_MINIPORT_ATTRIBUTES_BUS_MASTER);
+    ts_initialize_enter(&g_init, g_a);
     memset(&g_c, 0, sizeof g_c);
     g_dma = dma ? register_dma(true) : NULL;
     return 0;
@@ -121,20 +106,11 @@ static int setup_no_dma(void **state)
 static int teardown(void **state)
 {
     (void)state;
-    leave_initialize();
-    vf_fault_disarm();
-    vf_set_irql(PASSIVE_LEVEL);
-    g_a->halt_started = true;
+    ts_hw_halt_begin(&g_init, g_a);
     ndis_shared_memory_before_halt(g_a);
     vf_owner_set_dead(g_a->owner, true);
     ndis_dma_instance_end(g_a, "test end");
-    vf_ledger_report_leftovers(g_a->owner, NULL, "test end");
-    ndis_ports_adapter_destroy(g_a);
-    ndis_dma_adapter_destroy(g_a);
-    assert_int_equal(ndis_bus_live_count(g_a), 0);
-    ts_dp_adapter_close(g_a);
-    ts_driver_close(&g_drv);
-    vf_findings_clear();
+    ts_hw_adapter_close(&g_drv, g_a);
     return 0;
 }
 
