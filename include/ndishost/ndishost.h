@@ -49,6 +49,7 @@ typedef struct ndishost_run_options {
                                   "all" (isolated runs only): every scenario in turn, each in its own child */
     const char *nic;           /* "sim" (NULL: the default): a simulated NIC per adapter; "none": virtual */
     const char *wire;          /* the simulated NICs' wire: "hub" (NULL: the default) or "loopback" */
+    unsigned restarts;         /* extra pause -> restart -> traffic rounds within each cycle (default 0) */
 } ndishost_run_options;
 
 typedef struct ndishost_run_result {

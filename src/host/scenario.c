@@ -249,6 +249,8 @@ static size_t watchdog_release(void *arg, ndis_adapter *a)
 
 /* Initialize every adapter; with `restart`, restart them too, let the protocol issue its OIDs and
  * exchange o->packets frames per adapter. */
+static void restart_and_traffic(run_ctx *c);
+
 static void bring_up(run_ctx *c, bool restart)
 {
     const ndishost_run_options *o = c->o;
@@ -260,8 +262,15 @@ static void bring_up(run_ctx *c, bool restart)
         c->running[i] = false;
         step(c, c->adapters[i], "MiniportInitializeEx", "%s", lifecycle_status_name(st));
     }
-    if (!restart)
-        return;
+    if (restart)
+        restart_and_traffic(c);
+}
+
+/* MiniportRestart on every initialized adapter the cycle restarts, the protocol's OIDs, traffic. */
+static void restart_and_traffic(run_ctx *c)
+{
+    const ndishost_run_options *o = c->o;
+    unsigned n = o->adapters;
     for (unsigned i = 0; i < n; i++)
     {
         if (!c->up[i] || !c->restart_mask[i])
@@ -294,6 +303,19 @@ static void bring_up(run_ctx *c, bool restart)
             continue;
         c->expected_rx[i] += o->packets;
         protocol_edge_wait_edge_frames(c->edges[i], c->expected_rx[i], 50000000LL);
+    }
+}
+
+static void pause_all(run_ctx *c);
+
+/* --restarts N: pause and restart again N times within the cycle, with traffic each time (a driver
+ * re-attaches its data path after a pause, as after the first restart). */
+static void extra_restarts(run_ctx *c)
+{
+    for (unsigned r = 0; r < c->o->restarts; r++)
+    {
+        pause_all(c);
+        restart_and_traffic(c);
     }
 }
 
@@ -388,6 +410,7 @@ static void run_cycle(run_ctx *c)
             return;
         }
         bring_up(c, true);
+        extra_restarts(c);
         if (o->halt_action == NdisHaltDeviceSurpriseRemoved)
             surprise_remove_all(c);
         pause_all(c);
@@ -395,11 +418,13 @@ static void run_cycle(run_ctx *c)
         return;
     case SCN_DISABLE:
         bring_up(c, true);
+        extra_restarts(c);
         pause_all(c);
         halt_all(c, NdisHaltDeviceDisabled);
         return;
     case SCN_SURPRISE_REMOVAL:
         bring_up(c, true);
+        extra_restarts(c);
         surprise_remove_all(c);
         pause_all(c);
         halt_all(c, NdisHaltDeviceSurpriseRemoved);
@@ -407,6 +432,7 @@ static void run_cycle(run_ctx *c)
     case SCN_STOP_START:
     case SCN_POWER_DOWN:
         bring_up(c, true);
+        extra_restarts(c);
         pause_all(c);
         halt_all(c, c->scenario == SCN_STOP_START ? NdisHaltDeviceStopped : NdisHaltDevicePoweredDown);
         bring_up(c, true); /* the device starts again (new resources, or back to D0) */

@@ -263,6 +263,7 @@ typedef struct clean_case
     const char *halt_action;
     const char *scenario; /* NULL: basic */
     const char *nic;      /* NULL: the default (a simulated NIC); "none": virtual */
+    const char *restarts; /* NULL: none */
 } clean_case;
 
 static void run_clean_case(void **state)
@@ -271,9 +272,9 @@ static void run_clean_case(void **state)
     char driver[512], json_path[300], what[256];
     snprintf(driver, sizeof driver, "%s/%s", E2E_DRIVER_DIR, c->driver);
     snprintf(what, sizeof what,
-             "%s --return-policy %s --adapters %s --cycles %s --halt-action %s --scenario %s --nic %s", c->driver,
-             c->policy, c->adapters, c->cycles, c->halt_action, c->scenario ? c->scenario : "basic",
-             c->nic ? c->nic : "sim");
+             "%s --return-policy %s --adapters %s --cycles %s --halt-action %s --scenario %s --nic %s --restarts %s",
+             c->driver, c->policy, c->adapters, c->cycles, c->halt_action, c->scenario ? c->scenario : "basic",
+             c->nic ? c->nic : "sim", c->restarts ? c->restarts : "0");
     e2e_scratch_path(json_path, sizeof json_path, "clean.json");
     unlink(json_path);
     const char *args[] = {"run",
@@ -293,6 +294,8 @@ static void run_clean_case(void **state)
                           c->scenario ? c->scenario : "basic",
                           "--nic",
                           c->nic ? c->nic : "sim",
+                          "--restarts",
+                          c->restarts ? c->restarts : "0",
                           NULL};
     e2e_result r;
     e2e_run_argv(args, &r);
@@ -321,7 +324,7 @@ static char clean_names[64][160];
 static size_t add_clean_in(size_t n, const char *driver, const char *policy, const char *adapters, const char *cycles,
                            const char *halt, const char *scenario, const char *nic)
 {
-    clean_cases[n] = (clean_case){driver, policy, adapters, cycles, halt, scenario, nic};
+    clean_cases[n] = (clean_case){driver, policy, adapters, cycles, halt, scenario, nic, NULL};
     snprintf(clean_names[n], sizeof clean_names[n], "%s_%s_a%s_c%s_%s_%s_%s", driver, policy, adapters, cycles, halt,
              scenario ? scenario : "basic", nic ? nic : "sim");
     clean_tests[n] = (struct CMUnitTest){clean_names[n], run_clean_case, NULL, NULL, &clean_cases[n]};
@@ -365,6 +368,11 @@ static int run_clean_group(const char *group)
         }
         n = add_clean_in(n, "vnic.so", "at-pause", "2", "1", "disabled", "all", NULL);
         n = add_clean_in(n, "vnic.so", "at-pause", "2", "1", "disabled", "all", "none");
+        /* Pause and restart again within a cycle: the data path re-attaches after a pause. */
+        n = add_clean_in(n, "vnic.so", "shuffle:7", "2", "2", "disabled", NULL, NULL);
+        clean_cases[n - 1].restarts = "3";
+        n = add_clean_in(n, "vnic.so", "shuffle:7", "2", "2", "disabled", NULL, "none");
+        clean_cases[n - 1].restarts = "3";
     }
     else if (!strcmp(group, "vnic-scale"))
     {

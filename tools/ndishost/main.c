@@ -35,6 +35,7 @@ static void usage(FILE *f)
           "\n"
           "  -a, --adapters N          adapters (default 2, 1..1024)\n"
           "  -c, --cycles N            initialize/halt cycles (default 1)\n"
+          "      --restarts N          extra pause/restart/traffic rounds within each cycle (default 0)\n"
           "  -H, --halt-action NAME    disabled (default), deinitialized, powered-down, surprise-removed,\n"
           "                            failed, initialization-failed (halt right after initialize), stopped\n"
           "  -s, --scenario NAME       the PnP sequence around the halt (docs/scenarios.md): basic (default),\n"
@@ -171,6 +172,7 @@ static int cmd_run(int argc, char **argv)
         OPT_TIMEOUT,
         OPT_NIC,
         OPT_WIRE,
+        OPT_RESTARTS,
         OPT_INF,
         OPT_MAC_SEED,
     };
@@ -179,6 +181,7 @@ static int cmd_run(int argc, char **argv)
         {"scenario", required_argument, NULL, 's'},
         {"nic", required_argument, NULL, OPT_NIC},
         {"wire", required_argument, NULL, OPT_WIRE},
+        {"restarts", required_argument, NULL, OPT_RESTARTS},
         {"cycles", required_argument, NULL, 'c'},
         {"halt-action", required_argument, NULL, 'H'},
         {"return-policy", required_argument, NULL, 'p'},
@@ -221,6 +224,10 @@ static int cmd_run(int argc, char **argv)
                 return NDISHOST_EXIT_USAGE;
             }
             o.nic = optarg;
+            break;
+        case OPT_RESTARTS:
+            if (cli_parse_uint("--restarts", optarg, 0, 1000000, &o.restarts))
+                return NDISHOST_EXIT_USAGE;
             break;
         case OPT_WIRE:
             if (strcmp(optarg, "hub") && strcmp(optarg, "loopback"))
