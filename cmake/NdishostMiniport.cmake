@@ -29,6 +29,8 @@
 #   NDISHOST_DDK_INCLUDE_DIR   the DDK headers (ndis.h, wdm.h, ...)
 #   NDISHOST_DDK_FLAGS         the flags above
 #   NDISHOST_MINIPORT_LIBRARY  the host library target drivers link to
+#   NDISHOST_MINIPORT_SANITIZE the sanitizers of the ndishost build (empty: none); drivers are
+#                              instrumented the same way (set it empty to build them plain)
 
 include_guard(GLOBAL)
 include(${CMAKE_CURRENT_LIST_DIR}/NdishostWpp.cmake)
@@ -121,6 +123,19 @@ function(ndishost_add_miniport name)
   endif()
   list(APPEND opts ${NM_COMPILE_OPTIONS})
   target_compile_options(${name} PRIVATE ${opts})
+
+  # A sanitized ndishost build instruments its drivers too (in-tree drivers get the same flags):
+  # the driver's own atomics become visible to TSan and its memory errors to ASan. Policy: not the
+  # alignment check: UNALIGNED (MSVC's "this access may be unaligned") has no GCC equivalent, and
+  # x64 and arm64 allow such accesses.
+  if(NDISHOST_MINIPORT_SANITIZE)
+    set(san -fsanitize=${NDISHOST_MINIPORT_SANITIZE} -fno-omit-frame-pointer)
+    if(NDISHOST_MINIPORT_SANITIZE MATCHES "undefined")
+      list(APPEND san -fno-sanitize=alignment)
+    endif()
+    target_compile_options(${name} PRIVATE ${san})
+    target_link_options(${name} PRIVATE -fsanitize=${NDISHOST_MINIPORT_SANITIZE})
+  endif()
 
   target_include_directories(${name} PRIVATE ${NM_INCLUDE_DIRECTORIES})
   target_include_directories(${name} SYSTEM PRIVATE "${NDISHOST_DDK_INCLUDE_DIR}")

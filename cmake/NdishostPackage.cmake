@@ -11,6 +11,7 @@
 include(CMakePackageConfigHelpers)
 
 set(NDISHOST_MINIPORT_LIBRARY ndishost)
+set(NDISHOST_MINIPORT_SANITIZE "${NDISHOST_SANITIZE}")
 include(${CMAKE_CURRENT_LIST_DIR}/NdishostMiniport.cmake)
 
 set(NDISHOST_CMAKE_INSTALL_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/ndishost)

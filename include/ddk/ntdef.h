@@ -47,7 +47,13 @@
 #define CONST const
 #define UNALIGNED
 #define RESTRICTED_POINTER
+/* On 64-bit targets a member marked POINTER_ALIGNMENT starts on an 8-byte boundary (the
+ * IO_STACK_LOCATION parameter members); on 32-bit targets it is empty. */
+#if defined(__LP64__) || defined(_WIN64)
+#define POINTER_ALIGNMENT DECLSPEC_ALIGN(8)
+#else
 #define POINTER_ALIGNMENT
+#endif
 #define DECLSPEC_ALIGN(x) __attribute__((aligned(x)))
 #define DECLSPEC_CACHEALIGN DECLSPEC_ALIGN(64)
 #define DECLSPEC_NOINLINE __attribute__((noinline))

@@ -35,6 +35,7 @@ typedef struct eres_state
     eres_owner *shared;
     size_t nshared, cap;
     unsigned excl_waiters, shared_waiters;
+    vf_res lres; /* ledger entry: initialized and not deleted (HA-10 / UL-02 when left) */
     struct eres_state *next;
 } eres_state;
 
@@ -59,6 +60,9 @@ static eres_state *state_of(PERESOURCE r)
             return s;
     return NULL;
 }
+
+static bool busy(const struct eres_state *s);
+static void eres_reclaim(vf_res *r);
 
 /* Looks the resource up and locks; reports and returns NULL (unlocked) if it is not live. */
 static eres_state *lock_state(PERESOURCE r, const char *api, void *site)
@@ -145,29 +149,69 @@ NTSTATUS ExInitializeResourceLite(PERESOURCE Resource)
     s->res = Resource;
     s->next = g_live;
     g_live = s;
-    g_nlive++;
+    __atomic_add_fetch(&g_nlive, 1, __ATOMIC_RELAXED);
     memset(Resource, 0, sizeof *Resource);
     Resource->NdishostOpaque[0] = ERES_MAGIC;
     Resource->NdishostOpaque[1] = (ULONG_PTR)s;
+    s->lres.kind = VF_RES_ERESOURCE;
+    s->lres.key = Resource;
+    s->lres.size = sizeof *Resource;
+    s->lres.reclaim = eres_reclaim;
+    vf_ledger_insert(&s->lres, vf_current_owner(), site);
     exec_mutex_unlock(&g_lock);
     return STATUS_SUCCESS;
 }
 
-/* Unlinks and frees a state; g_lock held. */
-static void destroy_locked(eres_state *s)
+/* Takes a state off the live list; g_lock held. True when it was on it. */
+static bool unlink_locked(eres_state *s)
 {
     for (eres_state **pp = &g_live; *pp; pp = &(*pp)->next)
     {
         if (*pp == s)
         {
             *pp = s->next;
-            break;
+            __atomic_sub_fetch(&g_nlive, 1, __ATOMIC_RELAXED);
+            return true;
         }
     }
-    g_nlive--;
-    memset(s->res, 0, sizeof *s->res);
+    return false;
+}
+
+static void state_free(eres_state *s)
+{
     free(s->shared);
     free(s);
+}
+
+/* Deletes a live resource; g_lock held. Its ledger entry goes too, unless a leftover report took
+ * it meanwhile: then the state belongs to eres_reclaim, which frees it. */
+static void destroy_locked(eres_state *s)
+{
+    unlink_locked(s);
+    memset(s->res, 0, sizeof *s->res);
+    s->res = NULL;
+    if (vf_ledger_remove_live(&s->lres))
+        state_free(s);
+}
+
+/* After a leftover report (HA-10 / UL-02): the resource is deleted as the driver should have done.
+ * The driver's memory is not touched (it may be freed already). Policy: a resource still owned or
+ * waited on stays live, so its waiters go on. */
+static void eres_reclaim(vf_res *r)
+{
+    eres_state *s = CONTAINING_RECORD(r, eres_state, lres);
+    exec_mutex_lock(&g_lock);
+    bool live = false;
+    for (eres_state *l = g_live; l && !live; l = l->next)
+        live = l == s;
+    if (!live)
+        state_free(s); /* deleted by the driver while the report ran */
+    else if (!busy(s))
+    {
+        unlink_locked(s);
+        state_free(s);
+    }
+    exec_mutex_unlock(&g_lock);
 }
 
 static bool busy(const eres_state *s)
@@ -490,6 +534,41 @@ size_t kernel_eresources_live(void)
     size_t n = g_nlive;
     exec_mutex_unlock(&g_lock);
     return n;
+}
+
+size_t kernel_eresource_check_free(const void *p, size_t size, const char *api, void *site)
+{
+    const char *lo = p, *hi = lo + size;
+    size_t n = 0;
+    if (!__atomic_load_n(&g_nlive, __ATOMIC_RELAXED))
+        return 0; /* the common case: no resource anywhere, no lock taken on the pool free path */
+    for (;;)
+    {
+        exec_mutex_lock(&g_lock);
+        eres_state *s = g_live;
+        while (s && !((const char *)s->res >= lo && (const char *)s->res < hi))
+            s = s->next;
+        if (!s)
+        {
+            exec_mutex_unlock(&g_lock);
+            return n;
+        }
+        const void *res = s->res;
+        bool owned = busy(s);
+        /* Report, then reclaim: the resource is deleted (its owners and waiters, if any, lose it:
+         * the memory goes away whatever the host does). */
+        unlink_locked(s);
+        s->res = NULL;
+        bool mine = vf_ledger_remove_live(&s->lres);
+        if (mine && !s->excl_waiters && !s->shared_waiters)
+            state_free(s);
+        exec_mutex_unlock(&g_lock);
+        vf_report("ME-02", NULL, VF_CB_NONE, site,
+                  "%s frees memory holding the ERESOURCE at %p, which is still initialized%s: ExDeleteResourceLite "
+                  "comes first",
+                  api, res, owned ? " and owned or waited on" : "");
+        n++;
+    }
 }
 
 bool kernel_eresource_in_range(const void *p, size_t size)

@@ -18,7 +18,9 @@ typedef struct held_lock
 {
     PEX_SPIN_LOCK lock;
     bool exclusive;
-    bool phantom; /* a recursive acquisition that was reported and not taken */
+    bool phantom;   /* a recursive acquisition that was reported and not taken */
+    vf_callback cb; /* the callback (and owner) it was acquired in, for the callback-exit check */
+    vf_owner *owner;
 } held_lock;
 
 static __thread held_lock tls_held[MAX_HELD];
@@ -45,10 +47,32 @@ static int find_held(PEX_SPIN_LOCK l)
     return -1;
 }
 
+static void remove_held(int i);
+
 static void push_held(PEX_SPIN_LOCK l, bool exclusive, bool phantom)
 {
     if (tls_nheld < MAX_HELD)
-        tls_held[tls_nheld++] = (held_lock){l, exclusive, phantom};
+        tls_held[tls_nheld++] = (held_lock){l, exclusive, phantom, vf_current_callback(), vf_current_owner()};
+}
+
+unsigned kernel_ex_spin_locks_release_callback(vf_callback cb, vf_owner *owner)
+{
+    unsigned n = 0;
+    for (int i = (int)tls_nheld - 1; i >= 0; i--)
+    {
+        held_lock h = tls_held[i];
+        if (h.cb != cb || h.owner != owner)
+            continue;
+        remove_held(i);
+        if (h.phantom)
+            continue;
+        n++;
+        if (h.exclusive)
+            __atomic_fetch_and(word(h.lock), ~EXCL, __ATOMIC_RELEASE);
+        else
+            __atomic_fetch_sub(word(h.lock), 1, __ATOMIC_RELEASE);
+    }
+    return n;
 }
 
 static void remove_held(int i)

@@ -1,4 +1,5 @@
 /* IRQL: the emulated per-thread interrupt request level (kept by the verifier's thread context). */
+#include "kernel_ex.h"
 #include "kernel_internal.h"
 
 KIRQL KeGetCurrentIrql(void)
@@ -101,6 +102,13 @@ bool kernel_check_callback_exit(unsigned held_before, KIRQL irql_before, vf_owne
         vf_report("IQ-03", owner, cb, NULL, "%s returned holding %u spin lock(s) it acquired", what,
                   held - held_before);
         kernel_spinlocks_release_above(held_before);
+        ok = false;
+    }
+    /* EX spin locks are counted per callback: the ones acquired in this callback and still held. */
+    unsigned ex_held = kernel_ex_spin_locks_release_callback(cb, owner);
+    if (ex_held)
+    {
+        vf_report("IQ-03", owner, cb, NULL, "%s returned holding %u EX spin lock(s) it acquired", what, ex_held);
         ok = false;
     }
     KIRQL now = vf_irql();

@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../verifier/verifier.h"
+
 /* ---- objects and handles (ob.c) ------------------------------------------------------------ */
 
 /* An object type: its name and what frees an object once its last reference is gone. */
@@ -56,6 +58,9 @@ size_t kernel_process_notify_routines(void);
 
 /* EX_SPIN_LOCKs the calling thread holds (shared or exclusive), for callback exit checks. */
 unsigned kernel_ex_spin_locks_held(void);
+/* Releases the EX_SPIN_LOCKs this thread acquired inside callback `cb` of `owner` and still holds
+ * (the callback-exit check, IQ-03); returns how many. */
+unsigned kernel_ex_spin_locks_release_callback(vf_callback cb, vf_owner *owner);
 
 /* ---- executive resources (eresource.c) ----------------------------------------------------------- */
 
@@ -63,6 +68,9 @@ unsigned kernel_ex_spin_locks_held(void);
  * freed with a live resource in it). */
 size_t kernel_eresources_live(void);
 bool kernel_eresource_in_range(const void *p, size_t size);
+/* The pool free path: every live ERESOURCE in [p, p+size) is reported (ME-02, as Driver Verifier
+ * catches freeing pool that holds an active resource) and deleted. Returns how many. */
+size_t kernel_eresource_check_free(const void *p, size_t size, const char *api, void *site);
 
 /* ---- IRPs (irp.c) -------------------------------------------------------------------------------- */
 

@@ -9,6 +9,7 @@
  * allocators share this pool. Policy: freeing a block from one family with the other's free
  * routine is accepted. Policy: non-zeroed allocations are filled with 0xCD and freed blocks with
  * 0xDD, so that reads of uninitialized or freed memory show a recognizable pattern. */
+#include "kernel_ex.h"
 #include "kernel_internal.h"
 
 #include <stdio.h>
@@ -185,6 +186,9 @@ bool kernel_pool_free(void *p, const char *api, void *site, vf_owner **owner_out
         return false;
     }
     check_guards(h, api, site);
+    /* Freeing a block that still holds an initialized ERESOURCE is reported (ME-02) and the
+     * resource deleted, as Driver Verifier checks pool frees for active resources. */
+    kernel_eresource_check_free(p, h->size, api, site);
     release_block(h);
     return true;
 }

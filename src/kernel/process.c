@@ -5,6 +5,8 @@
 #include "kernel_ex.h"
 #include "kernel_internal.h"
 
+#include <string.h>
+
 /* Policy: the System process has process ID 4, as on Windows. */
 #define SYSTEM_PROCESS_ID ((HANDLE)(uintptr_t)4)
 #define MAX_NOTIFY_ROUTINES 64 /* documented limit of process-creation callbacks */
@@ -20,6 +22,20 @@ static struct _EPROCESS g_system_process = {0x53595350u /* 'PSYS' */};
 
 static exec_mutex g_lock;
 static PCREATE_PROCESS_NOTIFY_ROUTINE g_notify[MAX_NOTIFY_ROUTINES];
+/* Ledger entries of the registrations, charged to the registering owner: a routine still
+ * registered at halt or unload is HA-10 / UL-02 (Windows would call into unloaded code). Static,
+ * so a removal racing a leftover report never touches freed memory. */
+static vf_res g_notify_res[MAX_NOTIFY_ROUTINES];
+
+/* After the leftover report: the routine is removed as the driver should have done. */
+static void notify_reclaim(vf_res *r)
+{
+    size_t i = (size_t)(r - g_notify_res);
+    exec_mutex_lock(&g_lock);
+    if (i < MAX_NOTIFY_ROUTINES && (const void *)g_notify[i] == r->key)
+        g_notify[i] = NULL;
+    exec_mutex_unlock(&g_lock);
+}
 
 HANDLE PsGetCurrentProcessId(void)
 {
@@ -53,14 +69,27 @@ NTSTATUS PsSetCreateProcessNotifyRoutine(PCREATE_PROCESS_NOTIFY_ROUTINE NotifyRo
     if (Remove)
     {
         if (found >= 0)
+        {
             g_notify[found] = NULL;
+            vf_ledger_remove(&g_notify_res[found]);
+        }
         else
             st = STATUS_PROCEDURE_NOT_FOUND_NDISHOST;
     }
     else if (found >= 0 || free_slot < 0)
         st = STATUS_INVALID_PARAMETER; /* documented: already registered, or no room left */
     else
+    {
+        /* The ledger is updated under g_lock (order: g_lock, then the ledger's) so that a slot's
+         * entry always matches the slot. */
         g_notify[free_slot] = NotifyRoutine;
+        vf_res *r = &g_notify_res[free_slot];
+        memset(r, 0, sizeof *r);
+        r->kind = VF_RES_NOTIFY_ROUTINE;
+        r->key = (const void *)NotifyRoutine;
+        r->reclaim = notify_reclaim;
+        vf_ledger_insert(r, vf_current_owner(), site);
+    }
     exec_mutex_unlock(&g_lock);
     if (!Remove && st == STATUS_INVALID_PARAMETER && found >= 0)
         vf_report("AP-02", NULL, VF_CB_NONE, site, "PsSetCreateProcessNotifyRoutine: routine %p is already registered",

@@ -34,10 +34,12 @@ struct _KTHREAD
     uint32_t started; /* set once `exec` is stored: the thread waits for it */
     jmp_buf exit_jb;
     NTSTATUS exit_status;
+    vf_res lres;           /* ledger entry while the thread runs (HA-10 / UL-02 when left running); holds a reference */
     struct _KTHREAD *next; /* zombie list, or the list of host-thread objects */
 };
 
 static void thread_release(void *object);
+static void thread_ledger_reclaim(vf_res *r);
 
 static struct _OBJECT_TYPE g_thread_type = {"Thread", thread_release};
 static POBJECT_TYPE g_thread_type_ptr = &g_thread_type;
@@ -149,6 +151,13 @@ static void thread_release(void *object)
     free(t);
 }
 
+/* After a leftover report: a thread cannot be stopped from outside; only the entry's reference
+ * goes (the thread runs on and ends on its own). */
+static void thread_ledger_reclaim(vf_res *r)
+{
+    kernel_object_deref(CONTAINING_RECORD(r, struct _KTHREAD, lres));
+}
+
 static void thread_main(void *arg)
 {
     struct _KTHREAD *t = arg;
@@ -178,6 +187,9 @@ static void thread_main(void *arg)
     exec_mutex_lock(&g_lock);
     g_running--;
     exec_mutex_unlock(&g_lock);
+    /* The entry's reference goes with the entry; if a leftover report took it, its hook drops it. */
+    if (vf_ledger_remove_live(&t->lres))
+        kernel_object_deref(t);
     tls_thread = NULL;
     /* The thread's own reference goes before the object is signalled, so that whoever waited for
      * the end holds the last ones. The memory stays valid until the thread has returned: a release
@@ -215,7 +227,15 @@ NTSTATUS PsCreateSystemThread(PHANDLE ThreadHandle, ULONG DesiredAccess, POBJECT
     t->start = StartRoutine;
     t->context = StartContext;
     t->site = site;
-    kernel_object_insert(t, &g_thread_type, 1); /* the running thread's reference */
+    /* References: the running thread's and the ledger entry's (then the handle's). Policy: the
+     * thread is charged to the owner of the callback that created it (none outside callbacks, e.g.
+     * in an IRP dispatch routine): still running when that owner's halt or unload returns is HA-10
+     * / UL-02. */
+    kernel_object_insert(t, &g_thread_type, 2);
+    t->lres.kind = VF_RES_SYSTEM_THREAD;
+    t->lres.key = t;
+    t->lres.reclaim = thread_ledger_reclaim;
+    vf_ledger_insert(&t->lres, vf_current_owner(), site);
     HANDLE h = kernel_handle_open(t);
     exec_mutex_lock(&g_lock);
     g_running++;
@@ -230,6 +250,8 @@ NTSTATUS PsCreateSystemThread(PHANDLE ThreadHandle, ULONG DesiredAccess, POBJECT
         exec_mutex_unlock(&g_lock);
         t->exec = NULL;
         kernel_handle_close(h);
+        if (vf_ledger_remove_live(&t->lres))
+            kernel_object_deref(t);
         kernel_object_deref(t);
         return STATUS_INSUFFICIENT_RESOURCES;
     }

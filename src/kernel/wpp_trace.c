@@ -13,10 +13,15 @@
  * arguments, which the caller already did. */
 static bool wpp_quiet(void)
 {
+    /* Atomic: the first trace calls may come from several DPC and worker threads at once. */
     static int q = -1;
-    if (q < 0)
-        q = getenv("NDISHOST_QUIET_DBGPRINT") != NULL;
-    return q != 0;
+    int v = __atomic_load_n(&q, __ATOMIC_RELAXED);
+    if (v < 0)
+    {
+        v = getenv("NDISHOST_QUIET_DBGPRINT") != NULL;
+        __atomic_store_n(&q, v, __ATOMIC_RELAXED);
+    }
+    return v != 0;
 }
 
 typedef struct wpp_buf

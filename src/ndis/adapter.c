@@ -12,6 +12,7 @@
 #include "call_driver.h"
 #include "datapath.h"
 #include "halt_watchdog.h"
+#include "device_object.h"
 #include "handles.h"
 #include "hardware.h"
 #include "../device/simnic.h"
@@ -91,6 +92,7 @@ void ndis_adapter_destroy(ndis_adapter *a)
     host_require(s == NDIS_ADAPTER_HALTED || s == NDIS_ADAPTER_SHUTDOWN, a, "destroying a live adapter");
     ndis_handle_unregister(a);
     ndis_ports_adapter_destroy(a);
+    ndis_device_adapter_destroy(a);
     ndis_dma_adapter_destroy(a);
     ndis_io_adapter_destroy(a);
     ndis_interrupt_adapter_destroy(a);

@@ -29,6 +29,8 @@ typedef struct ndis_device
     vf_owner *owner;
     unsigned open_files;
     bool deregistered;
+    bool reclaim_pending; /* a leftover report took the ledger entry: device_reclaim frees it */
+    vf_res lres;          /* registered and not deregistered (HA-10 / UL-02 when left) */
     struct ndis_device *next;
 } ndis_device;
 
@@ -97,6 +99,30 @@ static void device_free(ndis_device *d)
     free(d->extension);
     free(d->dev);
     free(d);
+}
+
+static void unlink_locked(ndis_device *d);
+
+/* After a leftover report: the device is deregistered as the driver should have done (it goes
+ * away with its last open file). */
+static void device_reclaim(vf_res *r)
+{
+    ndis_device *d = CONTAINING_RECORD(r, ndis_device, lres);
+    exec_mutex_lock(&g_lock);
+    d->deregistered = true;
+    d->reclaim_pending = false;
+    bool free_now = !d->open_files;
+    if (free_now)
+        unlink_locked(d);
+    exec_mutex_unlock(&g_lock);
+    if (free_now)
+        device_free(d);
+}
+
+/* A deregistered device with no open file can go, unless its reclaim hook is still due. */
+static bool can_free_locked(const ndis_device *d)
+{
+    return d->deregistered && !d->open_files && !d->reclaim_pending;
 }
 
 /* Unlinks a device (g_lock held). */
@@ -210,6 +236,10 @@ NDIS_STATUS NdisRegisterDeviceEx(NDIS_HANDLE NdisHandle, PNDIS_DEVICE_OBJECT_ATT
         while (*pp)
             pp = &(*pp)->next;
         *pp = d;
+        d->lres.kind = VF_RES_DEVICE_OBJECT;
+        d->lres.key = d;
+        d->lres.reclaim = device_reclaim;
+        vf_ledger_insert(&d->lres, owner, site);
     }
     exec_mutex_unlock(&g_lock);
     if (collision)
@@ -234,8 +264,9 @@ VOID NdisDeregisterDeviceEx(NDIS_HANDLE NdisDeviceHandle)
     if (d)
     {
         d->deregistered = true;
+        d->reclaim_pending = !vf_ledger_remove_live(&d->lres);
         /* Documented: with references left the device is deleted when they are released. */
-        if (!d->open_files)
+        if (can_free_locked(d))
         {
             unlink_locked(d);
             free_now = true;
@@ -288,6 +319,119 @@ NTSTATUS ndis_device_dispatch(PDEVICE_OBJECT DeviceObject, PIRP Irp)
     Irp->IoStatus.Information = 0;
     IoCompleteRequest(Irp, IO_NO_INCREMENT);
     return st;
+}
+
+/* ---- the adapter's own device stack (NdisMGetDeviceProperty) ---------------------------------- */
+
+/* Each adapter's PDO (created by the bus driver, the host's "software device" driver object) and
+ * FDO (NDIS's device object for the miniport, of the miniport's DRIVER_OBJECT, attached on top of
+ * the PDO). They live as long as the adapter object, across halt/initialize cycles, as a device
+ * stack lives while the device is installed; the driver may use the FDO's Reserved field (Wintun
+ * keeps its context there and clears it at halt). */
+typedef struct adapter_stack
+{
+    const void *adapter; /* identity: the adapter, its driver object and index (addresses are reused) */
+    const void *driver_object;
+    unsigned index;
+    PDEVICE_OBJECT pdo, fdo;
+    struct adapter_stack *next;
+} adapter_stack;
+
+static adapter_stack *g_stacks;
+static DRIVER_OBJECT g_bus_driver; /* the PDOs' driver */
+
+/* The bus driver's answer to IRPs sent down to a PDO: PnP and power IRPs it does not handle keep
+ * their status (a bus driver completes them untouched), anything else is an invalid request. */
+static NTSTATUS bus_dispatch(PDEVICE_OBJECT DeviceObject, PIRP Irp)
+{
+    (void)DeviceObject;
+    PIO_STACK_LOCATION sp = IoGetCurrentIrpStackLocation(Irp);
+    NTSTATUS st = Irp->IoStatus.Status;
+    if (sp->MajorFunction != IRP_MJ_PNP && sp->MajorFunction != IRP_MJ_POWER)
+    {
+        st = STATUS_INVALID_DEVICE_REQUEST;
+        Irp->IoStatus.Status = st;
+        Irp->IoStatus.Information = 0;
+    }
+    IoCompleteRequest(Irp, IO_NO_INCREMENT);
+    return st;
+}
+
+static void stack_init(adapter_stack *s, ndis_adapter *a)
+{
+    PDRIVER_OBJECT drv = a->driver ? a->driver->driver_object : NULL;
+    s->adapter = a;
+    s->driver_object = drv;
+    s->index = a->index;
+    memset(s->pdo, 0, sizeof *s->pdo);
+    memset(s->fdo, 0, sizeof *s->fdo);
+    s->pdo->Type = s->fdo->Type = IO_TYPE_DEVICE_OBJECT;
+    s->pdo->Size = s->fdo->Size = sizeof(DEVICE_OBJECT);
+    s->pdo->DriverObject = &g_bus_driver;
+    s->pdo->DeviceType = FILE_DEVICE_UNKNOWN;
+    s->pdo->StackSize = 1;
+    s->pdo->AttachedDevice = s->fdo;
+    s->fdo->DriverObject = drv;
+    s->fdo->DeviceType = FILE_DEVICE_PHYSICAL_NETCARD;
+    s->fdo->Flags = DO_BUFFERED_IO | DO_POWER_PAGABLE;
+    s->fdo->StackSize = 2;
+    KeInitializeEvent(&s->pdo->DeviceLock, SynchronizationEvent, TRUE);
+    KeInitializeEvent(&s->fdo->DeviceLock, SynchronizationEvent, TRUE);
+}
+
+bool ndis_device_adapter_stack(ndis_adapter *a, PDEVICE_OBJECT *pdo, PDEVICE_OBJECT *fdo)
+{
+    PDRIVER_OBJECT drv = a->driver ? a->driver->driver_object : NULL;
+    exec_mutex_lock(&g_lock);
+    if (!g_bus_driver.Type)
+    {
+        g_bus_driver.Type = 4; /* IO_TYPE_DRIVER */
+        g_bus_driver.Size = sizeof g_bus_driver;
+        for (int i = 0; i <= IRP_MJ_MAXIMUM_FUNCTION; i++)
+            g_bus_driver.MajorFunction[i] = bus_dispatch;
+    }
+    adapter_stack *s = g_stacks;
+    while (s && s->adapter != a)
+        s = s->next;
+    if (!s)
+    {
+        s = calloc(1, sizeof *s);
+        PDEVICE_OBJECT objs = s ? aligned_alloc(16, 2 * sizeof(DEVICE_OBJECT)) : NULL;
+        if (!objs)
+        {
+            free(s);
+            exec_mutex_unlock(&g_lock);
+            return false;
+        }
+        s->pdo = &objs[0];
+        s->fdo = &objs[1];
+        stack_init(s, a);
+        s->next = g_stacks;
+        g_stacks = s;
+    }
+    else if (s->driver_object != drv || s->index != a->index)
+        stack_init(s, a); /* a new adapter at a destroyed one's address */
+    *pdo = s->pdo;
+    *fdo = s->fdo;
+    exec_mutex_unlock(&g_lock);
+    return true;
+}
+
+void ndis_device_adapter_destroy(ndis_adapter *a)
+{
+    exec_mutex_lock(&g_lock);
+    for (adapter_stack **pp = &g_stacks; *pp; pp = &(*pp)->next)
+    {
+        adapter_stack *s = *pp;
+        if (s->adapter == a)
+        {
+            *pp = s->next;
+            free(s->pdo);
+            free(s);
+            break;
+        }
+    }
+    exec_mutex_unlock(&g_lock);
 }
 
 size_t ndis_device_count(void)
@@ -351,7 +495,7 @@ NTSTATUS ndis_device_open(PDEVICE_OBJECT device, PFILE_OBJECT *file)
     kernel_file_free(f);
     exec_mutex_lock(&g_lock);
     d->open_files--;
-    bool free_now = d->deregistered && !d->open_files;
+    bool free_now = can_free_locked(d);
     if (free_now)
         unlink_locked(d);
     exec_mutex_unlock(&g_lock);
@@ -372,7 +516,7 @@ NTSTATUS ndis_device_close(PFILE_OBJECT file)
     if (d && d->open_files)
     {
         d->open_files--;
-        free_now = d->deregistered && !d->open_files;
+        free_now = can_free_locked(d);
         if (free_now)
             unlink_locked(d);
     }

@@ -10,6 +10,7 @@
 
 #include "call_driver.h"
 #include "characteristics.h"
+#include "device_object.h"
 #include "handles.h"
 #include "ndis_host.h"
 
@@ -227,6 +228,10 @@ NdisMRegisterMiniportDriver(PDRIVER_OBJECT DriverObject, PUNICODE_STRING Registr
     d->driver_context = MiniportDriverContext;
     d->registered = true;
     *NdisMiniportDriverHandle = d;
+    /* As NDIS: its own dispatch routine serves the driver object's IRPs from now on; a driver that
+     * wants some of them (Wintun) saves NDIS's entry and overrides it after this call returns.
+     * Policy: only empty slots are filled, so an entry the driver set before registering stays. */
+    ndis_device_install_dispatch(DriverObject);
 
     /* NDIS calls MiniportSetOptions synchronously inside the registration. */
     if (d->chars.SetOptionsHandler)

@@ -2,8 +2,10 @@
  * NdisMRemoveMiniport, NdisMGetDeviceProperty, NdisWriteErrorLogEntry. */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "device_object.h"
 #include "ndis_internal.h"
 #include "hardware.h"
 
@@ -50,9 +52,6 @@ NDIS_STATUS NdisMRemoveMiniport(NDIS_HANDLE MiniportAdapterHandle)
     return NDIS_STATUS_SUCCESS;
 }
 
-/* Device objects a virtual adapter reports: NDIS fills them; netvmini only stores them. */
-static DEVICE_OBJECT g_pdo, g_fdo, g_next;
-
 VOID NdisMGetDeviceProperty(NDIS_HANDLE MiniportAdapterHandle, PDEVICE_OBJECT *PhysicalDeviceObject,
                             PDEVICE_OBJECT *FunctionalDeviceObject, PDEVICE_OBJECT *NextDeviceObject,
                             PCM_RESOURCE_LIST *AllocatedResources, PCM_RESOURCE_LIST *AllocatedResourcesTranslated)
@@ -62,12 +61,17 @@ VOID NdisMGetDeviceProperty(NDIS_HANDLE MiniportAdapterHandle, PDEVICE_OBJECT *P
     ndis_adapter *a = ndis_adapter_from_handle(MiniportAdapterHandle, "NdisMGetDeviceProperty", site);
     if (!a)
         return;
+    /* Each adapter has its own device stack; the FDO sits directly on the PDO, so the next-lower
+     * device is the PDO. */
+    PDEVICE_OBJECT pdo = NULL, fdo = NULL;
+    if (!ndis_device_adapter_stack(a, &pdo, &fdo))
+        abort();
     if (PhysicalDeviceObject)
-        *PhysicalDeviceObject = &g_pdo;
+        *PhysicalDeviceObject = pdo;
     if (FunctionalDeviceObject)
-        *FunctionalDeviceObject = &g_fdo;
+        *FunctionalDeviceObject = fdo;
     if (NextDeviceObject)
-        *NextDeviceObject = &g_next;
+        *NextDeviceObject = pdo;
     /* Raw and translated resources are the same bus addresses on the simulated PCI bus. */
     if (AllocatedResources)
         *AllocatedResources = a->resources_full;

@@ -40,6 +40,10 @@ static const kind_info kinds[VF_RES_COUNT] = {
     [VF_RES_DMA] = {"DMA registration", "registered", "still registered", "HA-09"},
     [VF_RES_PORT] = {"NDIS port", "allocated", "still allocated", "HA-08"},
     [VF_RES_RX_INDICATED] = {"received NET_BUFFER_LIST", "indicated", "not yet returned", "HA-11"},
+    [VF_RES_SYSTEM_THREAD] = {"system thread", "created", "still running", "HA-10"},
+    [VF_RES_DEVICE_OBJECT] = {"device object", "registered", "not deregistered with NdisDeregisterDeviceEx", "HA-10"},
+    [VF_RES_ERESOURCE] = {"ERESOURCE", "initialized", "not deleted with ExDeleteResourceLite", "HA-10"},
+    [VF_RES_NOTIFY_ROUTINE] = {"process notify routine", "registered", "not removed", "HA-10"},
 };
 
 const char *vf_res_kind_name(vf_res_kind k)
@@ -206,8 +210,13 @@ vf_res *vf_ledger_find(vf_res_kind kind, const void *key)
 
 void vf_ledger_remove(vf_res *r)
 {
+    vf_ledger_remove_live(r);
+}
+
+bool vf_ledger_remove_live(vf_res *r)
+{
     if (!r)
-        return;
+        return false;
     exec_mutex_lock(&ledger_lock);
     bool was_live = r->live;
     if (was_live)
@@ -217,6 +226,7 @@ void vf_ledger_remove(vf_res *r)
         vf_shutdown_note_release(r);
     if (was_live && !r->embedded)
         free(r);
+    return was_live;
 }
 
 size_t vf_ledger_count(const vf_owner *owner, vf_res_kind kind)

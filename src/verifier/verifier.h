@@ -131,6 +131,13 @@ typedef enum vf_res_kind
     VF_RES_DMA,            /* NdisMRegisterScatterGatherDma / DmaChannel                    HA-09 */
     VF_RES_PORT,           /* NdisMAllocatePort                                             HA-08 */
     VF_RES_RX_INDICATED,   /* a receive NBL indicated and not yet returned                  HA-11 */
+    /* Kernel objects of the next drivers (docs/next-drivers.md). Policy: like every other paired
+     * object that is not memory, hardware or an NBL, one left behind is HA-10 at halt and UL-02 at
+     * unload (the unload override), UL-01 when DriverEntry fails. */
+    VF_RES_SYSTEM_THREAD,  /* PsCreateSystemThread: a thread not yet terminated               HA-10 */
+    VF_RES_DEVICE_OBJECT,  /* NdisRegisterDeviceEx, not NdisDeregisterDeviceEx'ed              HA-10 */
+    VF_RES_ERESOURCE,      /* ExInitializeResourceLite, not ExDeleteResourceLite'd             HA-10 */
+    VF_RES_NOTIFY_ROUTINE, /* PsSetCreateProcessNotifyRoutine(Ex), not removed                 HA-10 */
     VF_RES_COUNT
 } vf_res_kind;
 
@@ -170,6 +177,9 @@ vf_res *vf_ledger_find(vf_res_kind kind, const void *key);
  * live (already removed, e.g. by vf_ledger_report_leftovers before its reclaim hook ran) is a
  * no-op, so reclaim hooks may call the host's ordinary free path. */
 void vf_ledger_remove(vf_res *r);
+/* Same, and tells whether the entry was still live (false: a leftover report took it and its
+ * reclaim hook runs or ran; the hook, not the caller, then owns the object the entry lives in). */
+bool vf_ledger_remove_live(vf_res *r);
 /* Number of live entries of `kind` (VF_RES_COUNT: all kinds) charged to owner. */
 size_t vf_ledger_count(const vf_owner *owner, vf_res_kind kind);
 

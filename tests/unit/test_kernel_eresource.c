@@ -312,6 +312,46 @@ static void test_reinitialize_drops_owners(void **state)
     assert_int_equal(vf_findings_count(), 0);
 }
 
+/* Initialized and not deleted is a ledger entry of the initializing owner (HA-10 at its check,
+ * then deleted by the host); pool freed with a live resource in it is ME-02 and deletes it. */
+static void test_ledger_and_pool_free(void **state)
+{
+    vf_frame f;
+    vf_owner *o = ts_frame_setup(&f, "driver");
+    ERESOURCE left;
+    assert_int_equal(ExInitializeResourceLite(&left), STATUS_SUCCESS);
+    assert_int_equal(vf_ledger_count(o, VF_RES_ERESOURCE), 1);
+    size_t live = kernel_eresources_live();
+    assert_int_equal(vf_ledger_report_leftovers(o, NULL, "halt"), 1);
+    assert_int_equal(count_rule("HA-10"), 1);
+    assert_int_equal(kernel_eresources_live(), live - 1);
+    assert_int_equal(ExDeleteResourceLite(&left), STATUS_INVALID_PARAMETER); /* already reclaimed: AP-02 */
+    assert_int_equal(count_rule("AP-02"), 1);
+
+    typedef struct block
+    {
+        ULONG before;
+        ERESOURCE res;
+    } block;
+    block *b = ExAllocatePool2(POOL_FLAG_NON_PAGED, sizeof *b, 'tseR');
+    assert_non_null(b);
+    assert_int_equal(ExInitializeResourceLite(&b->res), STATUS_SUCCESS);
+    assert_true(kernel_eresource_in_range(b, sizeof *b));
+    ExFreePoolWithTag(b, 'tseR');
+    assert_int_equal(count_rule("ME-02"), 1);
+    assert_int_equal(kernel_eresources_live(), live - 1);
+    assert_int_equal(vf_ledger_count(o, VF_RES_ERESOURCE), 0);
+
+    /* Deleted first: a plain free. */
+    b = ExAllocatePool2(POOL_FLAG_NON_PAGED, sizeof *b, 'tseR');
+    assert_non_null(b);
+    assert_int_equal(ExInitializeResourceLite(&b->res), STATUS_SUCCESS);
+    assert_int_equal(ExDeleteResourceLite(&b->res), STATUS_SUCCESS);
+    ExFreePoolWithTag(b, 'tseR');
+    assert_int_equal(count_rule("ME-02"), 1);
+    ts_frame_teardown(&f, o);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -324,6 +364,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_misuse_is_reported_not_fatal, setup, teardown),
         cmocka_unit_test_setup_teardown(test_delete_and_live_registry, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reinitialize_drops_owners, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_ledger_and_pool_free, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

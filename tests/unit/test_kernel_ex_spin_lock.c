@@ -185,6 +185,31 @@ static void test_irql_rules(void **state)
     assert_int_equal(l, 0);
 }
 
+/* A callback that returns holding an EX spin lock it acquired: IQ-03 at the exit check, the lock
+ * released; one held from before the callback (an outer frame's) is not the callback's. */
+static void test_callback_exit_counts_ex_spin_locks(void **state)
+{
+    EX_SPIN_LOCK outer = 0, inner = 0;
+    vf_owner *o = vf_owner_create(VF_OWNER_DRIVER, NULL, "driver");
+    KIRQL old_outer = ExAcquireSpinLockShared(&outer);
+    vf_frame f;
+    vf_enter(&f, VF_CB_DPC, o);
+    unsigned held = kernel_spinlocks_held();
+    KIRQL irql = KeGetCurrentIrql();
+    (void)ExAcquireSpinLockExclusiveAtDpcLevel(&inner);
+    assert_false(kernel_check_callback_exit(held, irql, o, VF_CB_DPC, "DPC routine"));
+    vf_leave(&f);
+    assert_int_equal(count_rule("IQ-03"), 1);
+    assert_int_equal(inner, 0);
+    assert_int_equal(kernel_ex_spin_locks_held(), 1);
+    ExReleaseSpinLockShared(&outer, old_outer);
+    assert_int_equal(outer, 0);
+    assert_int_equal(kernel_ex_spin_locks_held(), 0);
+    assert_int_equal(count_rule("IQ-03"), 1);
+    vf_owner_destroy(o);
+    vf_set_irql(PASSIVE_LEVEL);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -193,6 +218,7 @@ int main(void)
         cmocka_unit_test_setup(test_try_and_convert_at_dpc_level, ts_setup_passive),
         cmocka_unit_test_setup(test_recursion_and_bad_release_are_findings, ts_setup_passive),
         cmocka_unit_test_setup(test_irql_rules, ts_setup_passive),
+        cmocka_unit_test_setup(test_callback_exit_counts_ex_spin_locks, ts_setup_passive),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

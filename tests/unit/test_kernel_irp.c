@@ -311,6 +311,22 @@ static void test_misuse_is_reported(void **state)
     assert_int_equal(res.iosb.Status, STATUS_INVALID_DEVICE_REQUEST);
 }
 
+/* POINTER_ALIGNMENT (ntdef.h): 8-byte alignment on 64-bit targets, so the IO_STACK_LOCATION
+ * parameter members sit where Windows puts them. */
+static void test_pointer_alignment(void **state)
+{
+    struct probe
+    {
+        ULONG a;
+        ULONG POINTER_ALIGNMENT b;
+    };
+    assert_int_equal(offsetof(struct probe, b), sizeof(void *) == 8 ? 8 : 4);
+    assert_int_equal(offsetof(IO_STACK_LOCATION, Parameters.DeviceIoControl.OutputBufferLength), 8);
+    assert_int_equal(offsetof(IO_STACK_LOCATION, Parameters.DeviceIoControl.InputBufferLength), 16);
+    assert_int_equal(offsetof(IO_STACK_LOCATION, Parameters.DeviceIoControl.IoControlCode), 24);
+    assert_int_equal(offsetof(IO_STACK_LOCATION, Parameters.DeviceIoControl.Type3InputBuffer), 32);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -321,6 +337,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_pended_request_is_cancelled, setup, teardown),
         cmocka_unit_test_setup_teardown(test_driver_completes_pended_request, setup, teardown),
         cmocka_unit_test_setup_teardown(test_misuse_is_reported, setup, teardown),
+        cmocka_unit_test(test_pointer_alignment),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -207,6 +207,60 @@ static void test_process_notify_registrations(void **state)
     assert_int_equal(count_rule("AP-02"), 1);
 }
 
+/* A thread is charged to the owner of the callback that created it while it runs: still running
+ * at the owner's check is HA-10 (the thread goes on and ends on its own); ended, nothing is left. */
+static void test_thread_is_a_ledger_entry_while_running(void **state)
+{
+    vf_frame f;
+    vf_owner *o = ts_frame_setup(&f, "driver");
+    ctx c;
+    ctx_init(&c, false);
+    HANDLE h = NULL;
+    assert_int_equal(PsCreateSystemThread(&h, THREAD_ALL_ACCESS, NULL, NULL, NULL, start_routine, &c), STATUS_SUCCESS);
+    KeWaitForSingleObject(&c.started, Executive, KernelMode, FALSE, NULL);
+    assert_int_equal(vf_ledger_count(o, VF_RES_SYSTEM_THREAD), 1);
+    assert_int_equal(vf_ledger_report_leftovers(o, NULL, "halt"), 1);
+    assert_int_equal(count_rule("HA-10"), 1);
+    assert_int_equal(vf_ledger_count(o, VF_RES_SYSTEM_THREAD), 0);
+    /* The reported thread still runs and ends normally; its object is still waitable. */
+    KeSetEvent(&c.release, IO_NO_INCREMENT, FALSE);
+    wait_for_thread_end(h);
+    assert_int_equal(ZwClose(h), STATUS_SUCCESS);
+
+    /* One that ended before the check leaves nothing. */
+    ctx_init(&c, true);
+    assert_int_equal(PsCreateSystemThread(&h, THREAD_ALL_ACCESS, NULL, NULL, NULL, start_routine, &c), STATUS_SUCCESS);
+    KeSetEvent(&c.release, IO_NO_INCREMENT, FALSE);
+    wait_for_thread_end(h);
+    assert_int_equal(ZwClose(h), STATUS_SUCCESS);
+    assert_int_equal(vf_ledger_count(o, VF_RES_SYSTEM_THREAD), 0);
+    kernel_system_threads_reap();
+    assert_int_equal(kernel_object_count(*PsThreadType), 0);
+    assert_int_equal(count_rule("HA-10"), 1);
+    ts_frame_teardown(&f, o);
+}
+
+/* A notify routine left registered is the registering owner's leftover; the report removes it. */
+static void test_notify_routine_left_is_reported_and_removed(void **state)
+{
+    vf_frame f;
+    vf_owner *o = ts_frame_setup(&f, "driver");
+    size_t before = kernel_process_notify_routines();
+    PCREATE_PROCESS_NOTIFY_ROUTINE r = (PCREATE_PROCESS_NOTIFY_ROUTINE)(void *)test_process_notify_registrations;
+    assert_int_equal(PsSetCreateProcessNotifyRoutine(r, FALSE), STATUS_SUCCESS);
+    assert_int_equal(vf_ledger_count(o, VF_RES_NOTIFY_ROUTINE), 1);
+    assert_int_equal(vf_ledger_report_leftovers(o, "UL-02", "unload"), 1);
+    assert_int_equal(count_rule("UL-02"), 1);
+    assert_int_equal(kernel_process_notify_routines(), before);
+    /* Removed by the report: removing it again is the documented failure. */
+    assert_int_not_equal(PsSetCreateProcessNotifyRoutine(r, TRUE), STATUS_SUCCESS);
+    /* Registered and removed properly: nothing left. */
+    assert_int_equal(PsSetCreateProcessNotifyRoutine(r, FALSE), STATUS_SUCCESS);
+    assert_int_equal(PsSetCreateProcessNotifyRoutine(r, TRUE), STATUS_SUCCESS);
+    assert_int_equal(vf_ledger_count(o, VF_RES_NOTIFY_ROUTINE), 0);
+    ts_frame_teardown(&f, o);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -216,6 +270,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_bad_handles_and_references, ts_setup_passive, teardown),
         cmocka_unit_test_setup_teardown(test_priority_and_ids, ts_setup_passive, teardown),
         cmocka_unit_test_setup_teardown(test_process_notify_registrations, ts_setup_passive, teardown),
+        cmocka_unit_test_setup_teardown(test_thread_is_a_ledger_entry_while_running, ts_setup_passive, teardown),
+        cmocka_unit_test_setup_teardown(test_notify_routine_left_is_reported_and_removed, ts_setup_passive, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

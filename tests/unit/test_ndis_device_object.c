@@ -273,6 +273,80 @@ static void test_adapter_handle_is_accepted(void **state)
     assert_int_equal(vf_findings_count(), 0);
 }
 
+static ndis_adapter *adapter_new(unsigned index)
+{
+    ndis_adapter *a = calloc(1, sizeof *a);
+    a->magic = NDIS_ADAPTER_MAGIC;
+    a->driver = &g_driver;
+    a->index = index;
+    a->owner = vf_owner_create(VF_OWNER_ADAPTER, g_driver.owner, "adapter");
+    a->in_initialize = true;
+    ndis_handle_register(a);
+    return a;
+}
+
+static void adapter_free(ndis_adapter *a)
+{
+    ndis_device_adapter_destroy(a);
+    ndis_handle_unregister(a);
+    vf_owner_destroy(a->owner);
+    free(a);
+}
+
+/* Each adapter has its own PDO and FDO (Wintun keeps its context in the FDO's Reserved field);
+ * the FDO belongs to the miniport's driver object and sits on the PDO; IRPs to it reach the
+ * driver object's table, where NDIS's routine answers by default. */
+static void test_adapter_device_stack(void **state)
+{
+    ndis_device_install_dispatch(&g_drvobj);
+    ndis_adapter *a = adapter_new(0), *b = adapter_new(1);
+    PDEVICE_OBJECT pdo_a, fdo_a, next_a, pdo_b, fdo_b, next_b, again;
+    NdisMGetDeviceProperty(a, &pdo_a, &fdo_a, &next_a, NULL, NULL);
+    NdisMGetDeviceProperty(b, &pdo_b, &fdo_b, &next_b, NULL, NULL);
+    assert_ptr_not_equal(fdo_a, fdo_b);
+    assert_ptr_not_equal(pdo_a, pdo_b);
+    assert_ptr_equal(next_a, pdo_a);
+    assert_ptr_equal(fdo_a->DriverObject, &g_drvobj);
+    assert_ptr_equal(pdo_a->AttachedDevice, fdo_a);
+    assert_null(fdo_a->Reserved);
+    fdo_a->Reserved = a;
+    NdisMGetDeviceProperty(a, NULL, &again, NULL, NULL, NULL);
+    assert_ptr_equal(again, fdo_a); /* the same for the adapter's whole life */
+    assert_ptr_equal(again->Reserved, a);
+
+    kernel_irp_request req = {.major = IRP_MJ_DEVICE_CONTROL, .ioctl = 0x12345, .timeout_ns = -1};
+    kernel_irp_result res;
+    kernel_irp_send(fdo_a, &req, &res);
+    assert_true(res.completed);
+    assert_int_equal(res.iosb.Status, STATUS_INVALID_DEVICE_REQUEST);
+    req.major = IRP_MJ_CREATE;
+    kernel_irp_send(fdo_b, &req, &res);
+    assert_int_equal(res.iosb.Status, STATUS_SUCCESS);
+    adapter_free(a);
+    adapter_free(b);
+    assert_int_equal(vf_findings_count(), 0);
+}
+
+/* A device left registered is its owner's leftover (HA-10 at halt); the report deregisters it. */
+static void test_device_left_registered_is_reclaimed(void **state)
+{
+    ndis_adapter *a = adapter_new(0);
+    PDEVICE_OBJECT dev;
+    NDIS_HANDLE dh;
+    assert_int_equal(register_device(a, &dev, &dh, 0), NDIS_STATUS_SUCCESS);
+    assert_int_equal(vf_ledger_count(a->owner, VF_RES_DEVICE_OBJECT), 1);
+    assert_int_equal(vf_ledger_report_leftovers(a->owner, NULL, "halt"), 1);
+    assert_int_equal(count_rule("HA-10"), 1);
+    assert_int_equal(ndis_device_count(), 0);
+    NdisDeregisterDeviceEx(dh); /* gone already */
+    assert_int_equal(count_rule("AP-01"), 1);
+    /* Registered and deregistered: nothing left. */
+    assert_int_equal(register_device(a, &dev, &dh, 0), NDIS_STATUS_SUCCESS);
+    NdisDeregisterDeviceEx(dh);
+    assert_int_equal(vf_ledger_count(a->owner, VF_RES_DEVICE_OBJECT), 0);
+    adapter_free(a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -281,6 +355,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_deregistered_while_open, setup, teardown),
         cmocka_unit_test_setup_teardown(test_collision_and_bad_arguments, setup, teardown),
         cmocka_unit_test_setup_teardown(test_adapter_handle_is_accepted, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_adapter_device_stack, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_device_left_registered_is_reclaimed, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

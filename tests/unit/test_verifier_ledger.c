@@ -254,6 +254,10 @@ static void test_kind_rules(void **state)
         {VF_RES_DMA, "HA-09"},
         {VF_RES_PORT, "HA-08"},
         {VF_RES_RX_INDICATED, "HA-11"},
+        {VF_RES_SYSTEM_THREAD, "HA-10"},
+        {VF_RES_DEVICE_OBJECT, "HA-10"},
+        {VF_RES_ERESOURCE, "HA-10"},
+        {VF_RES_NOTIFY_ROUTINE, "HA-10"},
     };
     assert_int_equal(sizeof map / sizeof map[0], VF_RES_COUNT);
     for (size_t i = 0; i < VF_RES_COUNT; i++)

@@ -96,9 +96,8 @@ NDISHOST_EXTERN_C_BEGIN
 
 /* ---- structures ------------------------------------------------------------------------------- */
 
-/* POINTER_ALIGNMENT on x64: the member starts on an 8-byte boundary (ntdef.h's POINTER_ALIGNMENT
- * is empty, which would shift the members marked with it). */
-#define NDISHOST_POINTER_ALIGNED DECLSPEC_ALIGN(8)
+/* The members Windows marks POINTER_ALIGNMENT (ntdef.h). */
+#define NDISHOST_POINTER_ALIGNED POINTER_ALIGNMENT
 
 struct _IO_STACK_LOCATION;
 struct _FILE_OBJECT;
