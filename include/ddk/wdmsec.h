@@ -6,8 +6,14 @@
 
 #include "wdm.h"
 
-/* Documented SDDL strings (wdmsec.h): System all, Administrators all, World RWX, Restricted RWX. */
+/* The predefined strings listed on "SDDL for Device Objects" (kernel/sddl-for-device-objects). */
+#define SDDL_DEVOBJ_KERNEL_ONLY L"D:P"
+#define SDDL_DEVOBJ_SYS_ALL L"D:P(A;;GA;;;SY)"
 #define SDDL_DEVOBJ_SYS_ALL_ADM_ALL L"D:P(A;;GA;;;SY)(A;;GA;;;BA)"
+#define SDDL_DEVOBJ_SYS_ALL_ADM_RWX_WORLD_R L"D:P(A;;GA;;;SY)(A;;GRGWGX;;;BA)(A;;GR;;;WD)"
+#define SDDL_DEVOBJ_SYS_ALL_ADM_RWX_WORLD_R_RES_R L"D:P(A;;GA;;;SY)(A;;GRGWGX;;;BA)(A;;GR;;;WD)(A;;GR;;;RC)"
+/* Not listed on that page; composed from its grammar and its naming (System all, Administrators,
+ * World and Restricted read/write/execute), which is what the name says. */
 #define SDDL_DEVOBJ_SYS_ALL_ADM_RWX_WORLD_RWX_RES_RWX L"D:P(A;;GA;;;SY)(A;;GRGWGX;;;BA)(A;;GRGWGX;;;WD)(A;;GRGWGX;;;RC)"
 
 #endif
