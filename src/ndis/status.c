@@ -23,10 +23,11 @@ VOID NdisMIndicateStatusEx(NDIS_HANDLE MiniportAdapterHandle, PNDIS_STATUS_INDIC
                   "NdisMIndicateStatusEx with a missing or malformed NDIS_STATUS_INDICATION header (0x7C/0x20)");
         return;
     }
+    /* The DDI page says SourceHandle "should be" the adapter handle: a warning, not an error. */
     if (StatusIndication->SourceHandle != MiniportAdapterHandle)
-        vf_report("AP-02", a->owner, VF_CB_NONE, site,
-                  "NdisMIndicateStatusEx: SourceHandle %p is not the adapter handle %p", StatusIndication->SourceHandle,
-                  MiniportAdapterHandle);
+        vf_report_sev("AP-02", VF_SEV_WARNING, a->owner, VF_CB_NONE, site,
+                      "NdisMIndicateStatusEx: SourceHandle %p is not the adapter handle %p (it should be)",
+                      StatusIndication->SourceHandle, MiniportAdapterHandle);
     ndis_port_check_indication(a, StatusIndication->PortNumber, "NdisMIndicateStatusEx", site);
     if (StatusIndication->StatusCode == NDIS_STATUS_LINK_STATE && StatusIndication->StatusBuffer &&
         StatusIndication->StatusBufferSize >= sizeof(NDIS_LINK_STATE))

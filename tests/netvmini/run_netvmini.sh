@@ -132,6 +132,10 @@ for v in 60 620 630; do
     expect "$v --halt-action surprise-removed" 1 "$BASE;LC-16 datapath.c:TXNblRelease" \
         run "$drv" --adapters 2 --cycles 2 --halt-action surprise-removed
     expect "$v 4 adapters x 3 cycles" 1 "$BASE" run "$drv" --adapters 4 --cycles 3
+    if "$ndishost" run --help 2>&1 | grep -q -- '--restarts'; then
+        # pause -> restart -> traffic rounds: netvmini re-attaches to its hub in MPRestart.
+        expect "$v --restarts 3" 1 "$BASE" run "$drv" --adapters 2 --cycles 2 --restarts 3
+    fi
     expect "$v 1 adapter (sends complete, nothing received)" 1 "$BASE" run "$drv" --adapters 1
     for rp in at-pause reverse shuffle:7 delay:20; do
         expect "$v --return-policy $rp" 1 "$BASE" run "$drv" --adapters 2 --return-policy "$rp"
