@@ -200,6 +200,7 @@ int ndishost_run_isolated(const ndishost_run_options *o, uint64_t timeout_ms, nd
         cJSON_AddStringToObject(extra, "halt_action", ndishost_halt_action_name(o->halt_action));
         cJSON_AddBoolToObject(extra, "isolated", true);
         cJSON_AddStringToObject(extra, "scenario", o->scenario ? o->scenario : "basic");
+        cJSON_AddStringToObject(extra, "nic", o->nic ? o->nic : "sim");
         if (outcome != ISOLATE_DONE)
         {
             static const char *const names[] = {"done", "crash", "hang", "lost"};

@@ -163,8 +163,9 @@ typedef struct run_ctx
     bool *restart_mask; /* adapters the cycle restarts (shutdown leaves some Paused) */
     simnic **nics;      /* one simulated NIC per adapter, NULL with --nic none */
     simnic_wire *wire;
-    bool shared_medium; /* adapters hear each other (hub, or vnic's own virtual hub) */
-    bool powered_off;   /* a shutdown scenario ran: no halt, no unload */
+    bool shared_medium;     /* adapters hear each other (hub, or vnic's own virtual hub) */
+    bool powered_off;       /* a shutdown scenario ran: no halt, no unload */
+    unsigned init_failures; /* MiniportInitializeEx calls that failed */
 } run_ctx;
 
 static void step(run_ctx *c, const ndis_adapter *a, const char *what, const char *fmt, ...)
@@ -260,6 +261,7 @@ static void bring_up(run_ctx *c, bool restart)
         NDIS_STATUS st = ndis_adapter_initialize(c->adapters[i]);
         c->up[i] = st == NDIS_STATUS_SUCCESS;
         c->running[i] = false;
+        c->init_failures += !c->up[i];
         step(c, c->adapters[i], "MiniportInitializeEx", "%s", lifecycle_status_name(st));
     }
     if (restart)
@@ -619,14 +621,13 @@ int ndishost_run(const ndishost_run_options *o, ndishost_run_result *r)
         c.cycle = k;
         c.show_steps = o->verbose >= 1 || k == 0;
         if (c.show_steps)
-            fprintf(out, "  cycle %u/%u\n", k + 1, o->cycles);
-        if (c.show_steps)
+        {
+            fprintf(out, "  cycle %u/%u\n", k + 1, cycles);
             fflush(out);
+        }
         run_cycle(&c);
         r->cycles_done++;
-        for (unsigned i = 0; i < n; i++)
-            if (!c.up[i])
-                r->init_failures++;
+        r->init_failures = c.init_failures;
         uint64_t now = exec_now_ns();
         if (progress && (now - last_progress > 200000000ULL || k + 1 == cycles))
         {

@@ -307,6 +307,15 @@ static void run_clean_case(void **state)
         cJSON_Delete(doc);
         fail_msg("%s: exit status %d, verdict %s; expected 0 and clean", what, r.status, verdict ? verdict : "(none)");
     }
+    /* A clean run initialized every adapter it meant to (a failed initialize is not a finding by itself). */
+    const cJSON *summary = cJSON_GetObjectItemCaseSensitive(doc, "summary");
+    const cJSON *fails = cJSON_GetObjectItemCaseSensitive(summary, "initialize_failures");
+    if (!cJSON_IsNumber(fails) || fails->valuedouble != 0)
+    {
+        e2e_dump(what, &r);
+        cJSON_Delete(doc);
+        fail_msg("%s: initialize failed %g time(s)", what, cJSON_IsNumber(fails) ? fails->valuedouble : -1.0);
+    }
     cJSON_Delete(doc);
     e2e_result_free(&r);
 }
