@@ -41,6 +41,8 @@
 #include "ndis/datapath.h"
 #include "ndis/nbl_pool.h"
 #include "ndis/ndis_host.h"
+#include "ndis/hardware.h"
+#include "device/simnic.h"
 
 #define BRIDGE_BATCH 64 /* frames read from a TAP per send call at most */
 #define BRIDGE_MAX_INFLIGHT 1024
@@ -60,6 +62,7 @@ typedef struct bridge_port
     uint8_t tap_mac[6];
     ndis_config_store *config;
     ndis_adapter *a;
+    struct simnic *nic; /* NULL with --nic none */
     protocol_edge *edge;
     ndis_buf_pool *pool;
     unsigned frame_max; /* bytes a frame may have (MTU + header + slack) */
@@ -82,7 +85,8 @@ struct bridge
     ndis_driver *driver;
     bridge_port *ports;
     unsigned n;
-    int quit_pipe[2]; /* readable once the readers must stop */
+    struct simnic_wire *wire; /* the hub the simulated NICs share */
+    int quit_pipe[2];         /* readable once the readers must stop */
 };
 
 /* ---- stopping ---------------------------------------------------------------------------------- */
@@ -644,6 +648,23 @@ int bridge_run(const bridge_options *o, bridge_result *r)
         p->edge = protocol_edge_create(&pcfg);
         if (!p->a || !p->edge)
             abort();
+        if (!o->nic || !strcmp(o->nic, "sim"))
+        {
+            /* The adapters' NICs share one hub: a frame sent on TAP i reaches the other adapters'
+             * drivers through two NICs' DMA engines and interrupts. */
+            if (!b.wire)
+                b.wire = simnic_wire_create(SIMNIC_WIRE_HUB);
+            simnic_config nc = {.index = i,
+                                .mac = {0x02, 0x4e, 0x48, 0x00, (uint8_t)(i >> 8), (uint8_t)i},
+                                .link_up = true,
+                                .wire = b.wire};
+            ndis_nic_host_ops(p->a, &nc.ops.dma_map, &nc.ops.irq_raised);
+            nc.ops.ctx = p->a;
+            p->nic = simnic_create(&nc);
+            if (!p->nic)
+                abort();
+            ndis_adapter_attach_nic(p->a, p->nic);
+        }
         protocol_edge_set_rx_hook(p->edge, port_rx, p);
         protocol_edge_attach(p->edge, p->a);
         NDIS_STATUS st = ndis_adapter_initialize(p->a);
@@ -763,6 +784,9 @@ int bridge_run(const bridge_options *o, bridge_result *r)
         p->edge = NULL;
         ndis_host_pool_destroy(p->pool);
         p->pool = NULL;
+        if (p->nic) /* first: its device thread calls into the adapter */
+            simnic_destroy(p->nic);
+        p->nic = NULL;
         ndis_adapter_destroy(p->a);
         p->a = NULL;
     }
@@ -771,6 +795,9 @@ int bridge_run(const bridge_options *o, bridge_result *r)
     ndis_driver_unload(b.driver);
     b.driver = NULL;
     step(&b, NULL, "MiniportDriverUnload", "done");
+    if (b.wire)
+        simnic_wire_destroy(b.wire);
+    b.wire = NULL;
     r->duration_ns = exec_now_ns() - t0;
     vf_set_finding_hook(NULL, NULL);
     ndis_log_hook = NULL;

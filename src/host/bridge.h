@@ -33,6 +33,7 @@ typedef struct bridge_options
     const char *registry;      /* registry file or NULL */
     const char *inf;           /* the driver's INF (registry defaults, docs/inf.md) or NULL */
     const char *mac_seed;      /* seeded NetworkAddress per adapter: NULL default, a number, or "off" */
+    const char *nic;           /* "sim" (NULL: the default): a simulated NIC per adapter on one hub; "none" */
     const char *json_path;     /* JSON report, NULL for none, "-" for stdout */
     unsigned watchdog_ms;      /* 0: NDIS's defaults */
     bool handle_signals;       /* SIGINT/SIGTERM end the run (the CLI sets it) */

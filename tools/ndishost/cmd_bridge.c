@@ -33,6 +33,7 @@ static void bridge_usage(FILE *f)
           "      --mtu BYTES           TAP MTU (default: the driver's maximum frame size, at most 1500)\n"
           "  -r, --registry FILE       adapter registry (docs/registry-file.md); overrides the INF\n"
           "      --inf FILE.inf        the driver's INF as the adapters' registry defaults (docs/inf.md)\n"
+          "      --nic sim|none        a simulated NIC per adapter, all on one hub (default), or none\n"
           "      --mac-seed N|off      seeded NetworkAddress per adapter (default 0; docs/inf.md)\n"
           "  -j, --json FILE           write the JSON report (command \"bridge\"); - for stdout\n"
           "  -w, --watchdog MS         pause/restart/OID/halt watchdog (default: NDIS's)\n"
@@ -126,6 +127,7 @@ int cmd_bridge(int argc, char **argv)
         OPT_CYCLE_EVERY = 1000,
         OPT_MTU,
         OPT_INF,
+        OPT_NIC,
         OPT_MAC_SEED,
     };
     static const struct option longopts[] = {
@@ -137,6 +139,7 @@ int cmd_bridge(int argc, char **argv)
         {"mtu", required_argument, NULL, OPT_MTU},
         {"registry", required_argument, NULL, 'r'},
         {"inf", required_argument, NULL, OPT_INF},
+        {"nic", required_argument, NULL, OPT_NIC},
         {"mac-seed", required_argument, NULL, OPT_MAC_SEED},
         {"json", required_argument, NULL, 'j'},
         {"watchdog", required_argument, NULL, 'w'},
@@ -175,6 +178,14 @@ int cmd_bridge(int argc, char **argv)
             break;
         case 'r':
             o.registry = optarg;
+            break;
+        case OPT_NIC:
+            if (strcmp(optarg, "sim") && strcmp(optarg, "none"))
+            {
+                fprintf(stderr, "ndishost: --nic must be sim or none, not '%s'\n", optarg);
+                return NDISHOST_EXIT_USAGE;
+            }
+            o.nic = optarg;
             break;
         case OPT_INF:
             o.inf = optarg;
