@@ -608,6 +608,14 @@ int ndishost_run(const ndishost_run_options *o, ndishost_run_result *r)
             if (!c.nics[i])
                 abort();
             ndis_adapter_attach_nic(c.adapters[i], c.nics[i]);
+            if (i < 4 || o->verbose)
+            {
+                simnic_resources res;
+                simnic_get_resources(c.nics[i], &res);
+                step(&c, c.adapters[i], "simulated NIC", "I/O ports 0x%X-0x%X, memory 0x%llX (%u bytes), interrupt %u",
+                     res.io_base, res.io_base + res.io_length - 1, (unsigned long long)res.mem_base, res.mem_length,
+                     res.irq_vector);
+            }
         }
         c.edges[i] = protocol_edge_create(&pcfg);
         c.hooks[i] = (edge_hook){&c, c.edges[i]};
