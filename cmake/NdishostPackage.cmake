@@ -47,7 +47,8 @@ configure_package_config_file(${CMAKE_CURRENT_LIST_DIR}/ndishost-config.cmake.in
 # The flags ndishost_add_miniport adds on top of ndishost-ddk's (no NDIS version: a Makefile adds
 # -DNDIS630_MINIPORT=1 or the like itself).
 list(JOIN NDISHOST_MINIPORT_WARNINGS " " PC_MINIPORT_WARNINGS)
-set(PC_MINIPORT_CFLAGS "-std=gnu11 -fsigned-char -DNDIS_MINIPORT_DRIVER=1 -DNDIS_WDM=1 -DDBG=1 ${PC_MINIPORT_WARNINGS}")
+# -include ndishost_seh.h: MSVC __try/__except for driver sources, as ndishost_add_miniport does.
+set(PC_MINIPORT_CFLAGS "-std=gnu11 -fsigned-char -include ndishost_seh.h -DNDIS_MINIPORT_DRIVER=1 -DNDIS_WDM=1 -DDBG=1 ${PC_MINIPORT_WARNINGS}")
 set(PC_WPP_SCRIPT "${CMAKE_CURRENT_LIST_DIR}/NdishostWpp.cmake")
 configure_file(${CMAKE_CURRENT_LIST_DIR}/ndishost-miniport.pc.in ${PROJECT_BINARY_DIR}/lib/pkgconfig/ndishost-miniport.pc
                @ONLY)
