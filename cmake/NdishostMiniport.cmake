@@ -123,6 +123,14 @@ function(ndishost_add_miniport name)
   endif()
   list(APPEND opts ${NM_COMPILE_OPTIONS})
   target_compile_options(${name} PRIVATE ${opts})
+  # MSVC's __try/__except/__finally (and excpt.h's try/except), for driver sources only: the
+  # mapping and its policy are in ndishost_seh.h (structured exceptions never occur in the host).
+  foreach(ddk_dir IN LISTS NDISHOST_DDK_INCLUDE_DIR)
+    if(EXISTS "${ddk_dir}/ndishost_seh.h")
+      target_compile_options(${name} PRIVATE "SHELL:-include \"${ddk_dir}/ndishost_seh.h\"")
+      break()
+    endif()
+  endforeach()
 
   # A sanitized ndishost build instruments its drivers too (in-tree drivers get the same flags):
   # the driver's own atomics become visible to TSan and its memory errors to ASan. Policy: not the

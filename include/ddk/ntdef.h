@@ -121,6 +121,16 @@ typedef const ULONG *PCULONG;
 typedef const LONG *PCLONG;
 typedef wchar_t WCHAR, *PWCHAR, *PWSTR, *LPWSTR, *PWCH, *NWPSTR;
 typedef const wchar_t *PCWSTR, *LPCWSTR, *PCWCH;
+/* Generic-text types: a kernel build does not define UNICODE, so they are the 8-bit forms. */
+#ifdef UNICODE
+typedef WCHAR TCHAR, *PTCHAR;
+typedef LPWSTR LPTSTR, PTSTR;
+typedef LPCWSTR LPCTSTR, PCTSTR;
+#else
+typedef char TCHAR, *PTCHAR;
+typedef LPSTR LPTSTR, PTSTR;
+typedef LPCSTR LPCTSTR, PCTSTR;
+#endif
 typedef float FLOAT;
 typedef double DOUBLE;
 typedef LONG NTSTATUS, *PNTSTATUS;
@@ -241,6 +251,12 @@ typedef struct _GROUP_AFFINITY {
 #define ARRAYSIZE(a) RTL_NUMBER_OF(a)
 #define _ARRAYSIZE(a) RTL_NUMBER_OF(a)
 #define CONTAINING_RECORD(address, type, field) ((type *)((PCHAR)(address) - offsetof(type, field)))
+/* The empty statement of ntdef.h. */
+#ifndef NOTHING
+#define NOTHING
+#endif
+/* A statically initialized, empty doubly linked list head. */
+#define RTL_STATIC_LIST_HEAD(x) LIST_ENTRY x = {&x, &x}
 #define RTL_PADDING_BETWEEN_FIELDS(T, F1, F2)                                                                     \
     ((FIELD_OFFSET(T, F2) > FIELD_OFFSET(T, F1)) ? (FIELD_OFFSET(T, F2) - FIELD_OFFSET(T, F1) - RTL_FIELD_SIZE(T, F1)) \
                                                  : (FIELD_OFFSET(T, F1) - FIELD_OFFSET(T, F2) - RTL_FIELD_SIZE(T, F2)))

@@ -10,6 +10,21 @@
 #define _In_reads_bytes_(n)
 #define _In_reads_opt_(n)
 #define _In_reads_bytes_opt_(n)
+/* SAL 1 forms still found in older trees. */
+#define _In_count_(n)
+#define _In_opt_count_(n)
+#define _In_bytecount_(n)
+#define _In_opt_bytecount_(n)
+#define _Out_cap_(n)
+#define _Out_opt_cap_(n)
+#define _Out_bytecap_(n)
+#define _Out_opt_bytecap_(n)
+#define _Inout_count_(n)
+#define _Inout_bytecount_(n)
+#define _Inout_cap_(n)
+#define _Inout_bytecap_(n)
+#define _Out_z_cap_(n)
+#define _Deref_out_z_
 #define _Inout_
 #define _Inout_opt_
 #define _Inout_updates_(n)

@@ -328,6 +328,15 @@ typedef ULONG64 POOL_FLAGS;
 #define POOL_FLAG_SPECIAL_POOL 0x0000000100000000ULL
 #define POOL_FLAG_OPTIONAL_END 0x8000000000000000ULL
 
+/* ExInitializeDriverRuntime: a POOL_NX_OPTIN driver opts in to non-executable non-paged pool.
+ * Policy: host pool is never executable, so the call changes nothing (it is inline, as in the
+ * WDK, and needs no symbol). */
+#define DrvRtPoolNxOptIn 0x00000001
+FORCEINLINE VOID ExInitializeDriverRuntime(ULONG RuntimeFlags)
+{
+    (void)RuntimeFlags;
+}
+
 /* ---- lookaside lists --------------------------------------------------------------------------- */
 
 typedef PVOID ALLOCATE_FUNCTION(POOL_TYPE PoolType, SIZE_T NumberOfBytes, ULONG Tag);
@@ -1110,6 +1119,10 @@ FORCEINLINE PVOID InterlockedCompareExchangePointer(PVOID volatile *Destination,
 #define InterlockedOrNoFence InterlockedOr
 #define InterlockedAndNoFence InterlockedAnd
 #define InterlockedIncrement64NoFence InterlockedIncrement64
+#define InterlockedIncrementNoFence64 InterlockedIncrement64
+#define InterlockedDecrementNoFence64 InterlockedDecrement64
+#define InterlockedAddNoFence64 InterlockedAdd64
+#define InterlockedExchangeAddNoFence64 InterlockedExchangeAdd64
 #define InterlockedExchangePointerAcquire InterlockedExchangePointer
 #define InterlockedExchangePointerNoFence InterlockedExchangePointer
 #define InterlockedCompareExchangePointerAcquire InterlockedCompareExchangePointer
@@ -1656,5 +1669,9 @@ C_ASSERT(sizeof(KWAIT_BLOCK) == 48);
 #include "wdm/thread.h"
 #include "wdm/ex_sync.h"
 #include "wdm/irp.h"
+#include "wdm/security.h"
+#include "wdm/registry.h"
+#include "wdm/os_version.h"
+#include "wdm/user_memory.h"
 
 #endif

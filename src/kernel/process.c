@@ -106,3 +106,68 @@ size_t kernel_process_notify_routines(void)
     exec_mutex_unlock(&g_lock);
     return n;
 }
+
+/* Attaching to a process: one address space, so attaching changes nothing. Policy: the
+ * APC state records the process attached to so that the detach can be checked; only the
+ * System process exists. */
+#define APC_STATE_ATTACHED 0x41504331u /* 'APC1' */
+
+VOID KeStackAttachProcess(PRKPROCESS PROCESS, PRKAPC_STATE ApcState)
+{
+    void *site = VF_SITE();
+    vf_check_irql_max(APC_LEVEL, "KeStackAttachProcess", site);
+    if (!ApcState || (void *)PROCESS != (void *)&g_system_process)
+    {
+        vf_report("AP-02", NULL, VF_CB_NONE, site, "KeStackAttachProcess with %s",
+                  ApcState ? "a process object the host did not hand out" : "a NULL ApcState");
+        return;
+    }
+    ApcState->Opaque[0] = APC_STATE_ATTACHED;
+    ApcState->Opaque[1] = (ULONG_PTR)PROCESS;
+}
+
+VOID KeUnstackDetachProcess(PRKAPC_STATE ApcState)
+{
+    void *site = VF_SITE();
+    vf_check_irql_max(APC_LEVEL, "KeUnstackDetachProcess", site);
+    if (!ApcState || ApcState->Opaque[0] != APC_STATE_ATTACHED)
+    {
+        vf_report("AP-02", NULL, VF_CB_NONE, site,
+                  "KeUnstackDetachProcess with an APC state no KeStackAttachProcess filled in");
+        return;
+    }
+    ApcState->Opaque[0] = 0;
+}
+
+/* Policy: no process but System exists, and the System process object is not reference counted
+ * here, so every lookup fails as for an unknown process ID. */
+NTSTATUS PsLookupProcessByProcessId(HANDLE ProcessId, PEPROCESS *Process)
+{
+    void *site = VF_SITE();
+    (void)ProcessId;
+    vf_check_irql_max(DISPATCH_LEVEL, "PsLookupProcessByProcessId", site);
+    if (!Process)
+    {
+        vf_report("AP-02", NULL, VF_CB_NONE, site, "PsLookupProcessByProcessId with a NULL Process");
+        return STATUS_INVALID_PARAMETER;
+    }
+    *Process = NULL;
+    return STATUS_INVALID_CID;
+}
+
+/* ZwQuerySystemInformation is undocumented for drivers (winternl.h documents it for user mode
+ * as subject to change); drivers declare it themselves, so the host has no prototype in its
+ * headers and takes the class as the ULONG an enum is passed as. Policy: no information class is
+ * supported (STATUS_INVALID_INFO_CLASS), so e.g. a handle-table walk finds nothing to do. */
+NTSTATUS ZwQuerySystemInformation(ULONG SystemInformationClass, PVOID SystemInformation, ULONG SystemInformationLength,
+                                  PULONG ReturnLength);
+NTSTATUS ZwQuerySystemInformation(ULONG SystemInformationClass, PVOID SystemInformation, ULONG SystemInformationLength,
+                                  PULONG ReturnLength)
+{
+    (void)SystemInformationClass;
+    (void)SystemInformation;
+    (void)SystemInformationLength;
+    if (ReturnLength)
+        *ReturnLength = 0;
+    return STATUS_INVALID_INFO_CLASS;
+}

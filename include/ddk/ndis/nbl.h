@@ -233,7 +233,13 @@ C_ASSERT(sizeof(NET_BUFFER_LIST) == 368);
 #define NET_BUFFER_LIST_FLAGS(_NBL) ((_NBL)->Flags)
 #define NET_BUFFER_LIST_NBL_FLAGS(_NBL) ((_NBL)->NblFlags)
 #define NET_BUFFER_LIST_STATUS(_NBL) ((_NBL)->Status)
+/* Policy: a build may predefine NET_BUFFER_LIST_MINIPORT_RESERVED to view the slots with another
+ * pointer type, for a source that relies on MSVC typing `c ? &slot : &nbl_pointer` (PVOID * vs
+ * NET_BUFFER_LIST **) as one of its operands, where GCC and Clang make it void * (Wintun; see
+ * docs/next-drivers.md). */
+#ifndef NET_BUFFER_LIST_MINIPORT_RESERVED
 #define NET_BUFFER_LIST_MINIPORT_RESERVED(_NBL) ((_NBL)->MiniportReserved)
+#endif
 #define NET_BUFFER_LIST_PROTOCOL_RESERVED(_NBL) ((_NBL)->ProtocolReserved)
 #define NET_BUFFER_LIST_CONTEXT_DATA_START(_NBL) ((PUCHAR)(((_NBL)->Context) + 1) + (_NBL)->Context->Offset)
 #define NET_BUFFER_LIST_CONTEXT_DATA_SIZE(_NBL) (((_NBL)->Context)->Size - ((_NBL)->Context)->Offset)
@@ -280,6 +286,14 @@ C_ASSERT(sizeof(NET_BUFFER_LIST) == 368);
 #define NDIS_NBL_FLAGS_SPLIT_AT_UPPER_LAYER_PROTOCOL_PAYLOAD 0x00004000
 #define NDIS_NBL_FLAGS_IS_LOOPBACK_PACKET 0x00008000
 #define NDIS_NBL_FLAGS_CAPTURE_TIMESTAMP_ON_TRANSMIT 0x00010000
+
+/* EtherType values (host byte order), e.g. for NET_BUFFER_LIST_INFO(NetBufferListFrameType). */
+#define NDIS_ETH_TYPE_IPV4 0x0800
+#define NDIS_ETH_TYPE_ARP 0x0806
+#define NDIS_ETH_TYPE_IPV6 0x86DD
+#define NDIS_ETH_TYPE_802_1X 0x888E
+#define NDIS_ETH_TYPE_802_1Q 0x8100
+#define NDIS_ETH_TYPE_SLOW_PROTOCOL 0x8809
 
 #define NdisTestNblFlag(_NBL, _F) (((_NBL)->NblFlags & (_F)) != 0)
 #define NdisTestNblFlags(_NBL, _F) (((_NBL)->NblFlags & (_F)) == (_F))

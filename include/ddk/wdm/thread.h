@@ -95,6 +95,16 @@ NTSYSAPI NTSTATUS ZwClose(HANDLE Handle);
 typedef VOID (*PCREATE_PROCESS_NOTIFY_ROUTINE)(HANDLE ParentId, HANDLE ProcessId, BOOLEAN Create);
 NTKERNELAPI NTSTATUS PsSetCreateProcessNotifyRoutine(PCREATE_PROCESS_NOTIFY_ROUTINE NotifyRoutine, BOOLEAN Remove);
 
+/* Attaching to another process's address space. KAPC_STATE is opaque: storage the caller
+ * provides (on its stack or in non-paged pool) for KeStackAttachProcess. */
+typedef struct _KAPC_STATE
+{
+    ULONG_PTR Opaque[6];
+} KAPC_STATE, *PKAPC_STATE, *PRKAPC_STATE;
+NTKERNELAPI VOID KeStackAttachProcess(PRKPROCESS PROCESS, PRKAPC_STATE ApcState);
+NTKERNELAPI VOID KeUnstackDetachProcess(PRKAPC_STATE ApcState);
+NTKERNELAPI NTSTATUS PsLookupProcessByProcessId(HANDLE ProcessId, PEPROCESS *Process);
+
 NDISHOST_EXTERN_C_END
 
 #endif
