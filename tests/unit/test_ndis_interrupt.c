@@ -152,12 +152,14 @@ static VOID t_dpc(NDIS_HANDLE ctx, PVOID dpc_ctx, PVOID throttle, PVOID reserved
 {
     (void)reserved;
     probe *q = ctx;
-    q->dpc_irql = KeGetCurrentIrql();
-    q->dpc_cb = vf_current_callback();
-    q->dpc_ctx_seen = dpc_ctx;
-    q->throttle_max = ((PNDIS_RECEIVE_THROTTLE_PARAMETERS)throttle)->MaxNblsToIndicate;
+    /* NdisMQueueDpcEx may run this DPC on several processors at once: the probe is written atomically. */
+    __atomic_store_n(&q->dpc_irql, KeGetCurrentIrql(), __ATOMIC_RELEASE);
+    __atomic_store_n(&q->dpc_cb, vf_current_callback(), __ATOMIC_RELEASE);
+    __atomic_store_n(&q->dpc_ctx_seen, dpc_ctx, __ATOMIC_RELEASE);
+    __atomic_store_n(&q->throttle_max, ((PNDIS_RECEIVE_THROTTLE_PARAMETERS)throttle)->MaxNblsToIndicate,
+                     __ATOMIC_RELEASE);
     if (__atomic_load_n(&q->registering, __ATOMIC_ACQUIRE))
-        q->dpc_before_return++;
+        __atomic_add_fetch(&q->dpc_before_return, 1, __ATOMIC_ACQ_REL);
     hw_bump(&q->dpc_started);
     if (LD(q->dpc_block))
         wait_gate(q);
@@ -167,7 +169,7 @@ static VOID t_dpc(NDIS_HANDLE ctx, PVOID dpc_ctx, PVOID throttle, PVOID reserved
         if (!__atomic_load_n(&q->stopping, __ATOMIC_ACQUIRE))
             reg_set(SIMNIC_REG_IMR, SIMNIC_INT_LINK);
     }
-    q->dpc_seq = next_seq();
+    __atomic_store_n(&q->dpc_seq, next_seq(), __ATOMIC_RELEASE);
     hw_bump(&q->dpc_calls);
 }
 
@@ -297,14 +299,14 @@ static void test_registration_grants_line_based_and_calls_isr_before_return(void
     assert_null(p.message_table);
     /* One injected interrupt, and the DPC it asked for, before the call returned. */
     assert_int_equal(p.isr_before_return, 1);
-    assert_int_equal(p.dpc_before_return, 1);
+    assert_int_equal(LD(p.dpc_before_return), 1);
     assert_true(p.isr_irql > DISPATCH_LEVEL);
     assert_int_equal(p.isr_irql, NDIS_IRQ_DIRQL);
     assert_int_equal(p.isr_cb, VF_CB_ISR);
-    assert_int_equal(p.dpc_irql, DISPATCH_LEVEL);
-    assert_int_equal(p.dpc_cb, VF_CB_INTERRUPT_DPC);
-    assert_null(p.dpc_ctx_seen);
-    assert_int_equal(p.throttle_max, NDIS_INDICATE_ALL_NBLS);
+    assert_int_equal(LD(p.dpc_irql), DISPATCH_LEVEL);
+    assert_int_equal(LD(p.dpc_cb), VF_CB_INTERRUPT_DPC);
+    assert_null(LD(p.dpc_ctx_seen));
+    assert_int_equal(LD(p.throttle_max), NDIS_INDICATE_ALL_NBLS);
     assert_int_equal(vf_ledger_count(dev.a->owner, VF_RES_INTERRUPT), 1);
     hw_dev_close(&dev);
     assert_int_equal(vf_findings_count(), 0);
@@ -398,10 +400,10 @@ static void test_line_interrupt_runs_isr_then_dpc(void **state)
     uint32_t before = __atomic_load_n(&p.dpc_calls, __ATOMIC_ACQUIRE);
     simnic_set_link(dev.nic, false);
     assert_true(hw_wait_at_least(&p.dpc_calls, before + 1));
-    assert_true(p.isr_seq != 0 && p.isr_seq < p.dpc_seq);
+    assert_true(p.isr_seq != 0 && p.isr_seq < LD(p.dpc_seq));
     assert_true(p.isr_irql > DISPATCH_LEVEL);
-    assert_int_equal(p.dpc_irql, DISPATCH_LEVEL);
-    assert_int_equal(p.dpc_cb, VF_CB_INTERRUPT_DPC);
+    assert_int_equal(LD(p.dpc_irql), DISPATCH_LEVEL);
+    assert_int_equal(LD(p.dpc_cb), VF_CB_INTERRUPT_DPC);
     assert_false(simnic_irq_pending(dev.nic)); /* acknowledged by the DPC */
     hw_dev_close(&dev);
     assert_int_equal(vf_findings_count(), 0);
@@ -427,8 +429,8 @@ static void test_deregistration_waits_for_running_dpc(void **state)
     assert_int_equal(pthread_create(&t, NULL, release_later, NULL), 0);
     hw_dev_close(&dev); /* halt deregisters while the DPC is blocked */
     pthread_join(t, NULL);
-    assert_true(p.release_seq < p.dpc_seq);
-    assert_true(p.dpc_seq < p.dereg_seq);
+    assert_true(p.release_seq < LD(p.dpc_seq));
+    assert_true(LD(p.dpc_seq) < p.dereg_seq);
     assert_int_equal(vf_findings_count(), 0);
 }
 
@@ -541,7 +543,7 @@ static NDIS_STATUS init_queue_dpcs(NDIS_HANDLE h, PNDIS_MINIPORT_INIT_PARAMETERS
     GROUP_AFFINITY ga = {.Mask = 1, .Group = 0};
     assert_int_equal(NdisMQueueDpcEx(p.intr, 0, &ga, &ctx_a), 1);
     assert_true(hw_wait_at_least(&p.dpc_started, 1)); /* running (no longer queued) on processor 0 */
-    assert_ptr_equal(p.dpc_ctx_seen, &ctx_a);
+    assert_ptr_equal(LD(p.dpc_ctx_seen), &ctx_a);
     assert_int_equal(NdisMQueueDpcEx(p.intr, 0, &ga, NULL), 1);       /* queued again */
     assert_int_equal(NdisMQueueDpcEx(p.intr, 0, &ga, NULL), 0);       /* already queued there */
     assert_int_equal(NdisMQueueDpc(p.intr, 0, 0x80000000u, NULL), 0); /* no such processor */
