@@ -91,6 +91,7 @@ typedef struct ndishost_sweep_options {
     const char *registry;  /* registry file, INF and MAC seed: as in ndishost_run_options */
     const char *inf;
     const char *mac_seed;
+    const char *nic;       /* "sim" (NULL: the default) or "none", as in ndishost_run_options */
     const char *json_path; /* JSON report, NULL for none, "-" for stdout */
     const char *junit_path; /* JUnit XML report: one testcase per step, NULL for none */
     const char *sarif_path; /* SARIF 2.1.0 report, NULL for none */

@@ -156,6 +156,7 @@ static cJSON *step_job(void *arg)
     ro.registry = a->o->registry;
     ro.inf = a->o->inf;
     ro.mac_seed = a->o->mac_seed;
+    ro.nic = a->o->nic;
     ro.watchdog_ms = a->o->watchdog_ms / 4 ? a->o->watchdog_ms / 4 : 1;
     ro.out = null ? null : stderr;
     ro.progress = false;

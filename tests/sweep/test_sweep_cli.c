@@ -140,6 +140,33 @@ static void vnic_clean_every_mode(void **state)
     assert_true(tc >= ts);
 }
 
+/* vnic in both modes: driving the simulated NIC adds fallible calls (I/O ports, registers, DMA, shared
+ * memory, the interrupt), and every failure of each is still handled. */
+static double vnic_unique_sites(const char *nic)
+{
+    char json[300];
+    e2e_scratch_path(json, sizeof json, "vnic-nic.json");
+    const char *args[] = {"sweep", VNIC, "--mode", "unique-site", "--nic", nic, "-q", "--json", json, NULL};
+    e2e_result r;
+    run_expect(args, 0, &r);
+    cJSON *doc = load_json(json);
+    assert_string_equal(str(doc, "verdict"), "clean");
+    double sites = num(mode_obj(doc, "unique-site"), "distinct_sites");
+    cJSON_Delete(doc);
+    e2e_result_free(&r);
+    return sites;
+}
+
+static void vnic_hardware_and_virtual_modes(void **state)
+{
+#ifdef SWEEP_SLOW_BUILD
+    skip();
+#endif
+    double hw = vnic_unique_sites("sim"), virt = vnic_unique_sites("none");
+    assert_true(virt > 0);
+    assert_true(hw > virt);
+}
+
 /* ---- a driver that writes through a failed allocation --------------------------------------------- */
 
 static void null_deref_crash_found_and_sweep_continues(void **state)
@@ -357,7 +384,8 @@ static void run_no_isolate_still_works(void **state)
 int main(int argc, char **argv)
 {
     const char *group = argc > 1 ? argv[1] : "all";
-    const struct CMUnitTest vnic[] = {cmocka_unit_test(vnic_clean_every_mode)};
+    const struct CMUnitTest vnic[] = {cmocka_unit_test(vnic_clean_every_mode),
+                                      cmocka_unit_test(vnic_hardware_and_virtual_modes)};
     const struct CMUnitTest null_deref[] = {cmocka_unit_test(null_deref_crash_found_and_sweep_continues)};
     const struct CMUnitTest leak[] = {cmocka_unit_test(leak_on_one_failure_path)};
     const struct CMUnitTest hang[] = {cmocka_unit_test(hang_in_halt_is_a_finding)};

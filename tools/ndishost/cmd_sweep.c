@@ -27,6 +27,7 @@ static void sweep_usage(FILE *f)
           "  -r, --registry FILE    adapter registry (docs/registry-file.md); overrides the INF\n"
           "      --inf FILE.inf     the driver's INF as the adapters' registry defaults (docs/inf.md)\n"
           "      --mac-seed N|off   seeded NetworkAddress per adapter (default 0; docs/inf.md)\n"
+          "      --nic sim|none     a simulated NIC per adapter (default) or none (a virtual miniport)\n"
           "  -j, --json FILE        write the JSON report (docs/json-report.md, docs/sweep.md); - for stdout\n"
           "      --junit FILE       write a JUnit XML report, one testcase per step (docs/reports.md)\n"
           "      --sarif FILE       write a SARIF 2.1.0 report (docs/reports.md)\n"
@@ -51,6 +52,7 @@ int cmd_sweep(int argc, char **argv)
         OPT_SARIF,
         OPT_SOURCE_ROOT,
         OPT_INF,
+        OPT_NIC,
         OPT_MAC_SEED,
     };
     static const struct option longopts[] = {
@@ -63,6 +65,7 @@ int cmd_sweep(int argc, char **argv)
         {"max-k", required_argument, NULL, 'k'},
         {"registry", required_argument, NULL, 'r'},
         {"inf", required_argument, NULL, OPT_INF},
+        {"nic", required_argument, NULL, OPT_NIC},
         {"mac-seed", required_argument, NULL, OPT_MAC_SEED},
         {"json", required_argument, NULL, 'j'},
         {"watchdog", required_argument, NULL, 'w'},
@@ -109,6 +112,14 @@ int cmd_sweep(int argc, char **argv)
             break;
         case OPT_INF:
             o.inf = optarg;
+            break;
+        case OPT_NIC:
+            if (strcmp(optarg, "sim") && strcmp(optarg, "none"))
+            {
+                fprintf(stderr, "ndishost: --nic must be sim or none, not '%s'\n", optarg);
+                return NDISHOST_EXIT_USAGE;
+            }
+            o.nic = optarg;
             break;
         case OPT_MAC_SEED:
             o.mac_seed = optarg;
