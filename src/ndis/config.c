@@ -143,6 +143,34 @@ invalid:
     return NULL;
 }
 
+/* UTF-8 for one code point into out (1 to 4 bytes); returns the byte count. */
+size_t ndis_utf8_encode(uint32_t cp, char out[4])
+{
+    if (cp < 0x80)
+    {
+        out[0] = (char)cp;
+        return 1;
+    }
+    if (cp < 0x800)
+    {
+        out[0] = (char)(0xc0 | (cp >> 6));
+        out[1] = (char)(0x80 | (cp & 0x3f));
+        return 2;
+    }
+    if (cp < 0x10000)
+    {
+        out[0] = (char)(0xe0 | (cp >> 12));
+        out[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+        out[2] = (char)(0x80 | (cp & 0x3f));
+        return 3;
+    }
+    out[0] = (char)(0xf0 | (cp >> 18));
+    out[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
+    out[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
+    out[3] = (char)(0x80 | (cp & 0x3f));
+    return 4;
+}
+
 /* Writes UTF-8 for n UTF-16 units into buf (at most len-1 bytes, then NUL). Unpaired surrogates
  * become U+FFFD. */
 static void utf16_to_utf8(const WCHAR *w, size_t n, char *buf, size_t len)
@@ -159,33 +187,7 @@ static void utf16_to_utf8(const WCHAR *w, size_t n, char *buf, size_t len)
         else if (cp >= 0xd800 && cp <= 0xdfff)
             cp = 0xfffd;
         char tmp[4];
-        size_t k;
-        if (cp < 0x80)
-        {
-            tmp[0] = (char)cp;
-            k = 1;
-        }
-        else if (cp < 0x800)
-        {
-            tmp[0] = (char)(0xc0 | (cp >> 6));
-            tmp[1] = (char)(0x80 | (cp & 0x3f));
-            k = 2;
-        }
-        else if (cp < 0x10000)
-        {
-            tmp[0] = (char)(0xe0 | (cp >> 12));
-            tmp[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-            tmp[2] = (char)(0x80 | (cp & 0x3f));
-            k = 3;
-        }
-        else
-        {
-            tmp[0] = (char)(0xf0 | (cp >> 18));
-            tmp[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-            tmp[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
-            tmp[3] = (char)(0x80 | (cp & 0x3f));
-            k = 4;
-        }
+        size_t k = ndis_utf8_encode(cp, tmp);
         if (o + k + 1 > len)
             break;
         memcpy(buf + o, tmp, k);

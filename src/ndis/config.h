@@ -21,6 +21,8 @@ ndis_config_store *ndis_config_store_new(void);
 /* Frees the store and every key and value. Configuration handles still open on it must have been
  * closed or reclaimed first. */
 void ndis_config_store_free(ndis_config_store *s);
+/* UTF-8 for one Unicode code point into out (1 to 4 bytes); returns the byte count. */
+size_t ndis_utf8_encode(uint32_t cp, char out[4]);
 
 /* Loads the sections of the registry file at `path` that apply to adapter `adapter_index`: `[*]`
  * first, then `[adapter N]` overriding it, whatever their order in the file. The whole file is

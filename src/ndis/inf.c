@@ -190,33 +190,7 @@ static bool fail(ndis_inf *c, int line, const char *fmt, ...)
 static void put_utf8(sbuf *b, uint32_t cp)
 {
     char t[4];
-    size_t k;
-    if (cp < 0x80)
-    {
-        t[0] = (char)cp;
-        k = 1;
-    }
-    else if (cp < 0x800)
-    {
-        t[0] = (char)(0xc0 | (cp >> 6));
-        t[1] = (char)(0x80 | (cp & 0x3f));
-        k = 2;
-    }
-    else if (cp < 0x10000)
-    {
-        t[0] = (char)(0xe0 | (cp >> 12));
-        t[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-        t[2] = (char)(0x80 | (cp & 0x3f));
-        k = 3;
-    }
-    else
-    {
-        t[0] = (char)(0xf0 | (cp >> 18));
-        t[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-        t[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
-        t[3] = (char)(0x80 | (cp & 0x3f));
-        k = 4;
-    }
+    size_t k = ndis_utf8_encode(cp, t);
     sb_put(b, t, k);
 }
 
